@@ -58,7 +58,7 @@ export function openCatalog(options: { editionsDir?: string; crosswalksDir?: str
     editionIds: listEditionDirs(editionsDir),
     loadEdition: (id) => loadEditionDir(join(editionsDir, id)),
     loadCrosswalks: () => {
-      let names: string[] = [];
+      let names: string[];
       try {
         names = readdirSync(crosswalksDir).filter((n) => n.endsWith('.yaml')).sort();
       } catch {
