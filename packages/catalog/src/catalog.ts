@@ -6,12 +6,15 @@ import { CatalogError } from '@keygrade/errors';
 import type { Crosswalk } from './crosswalk.js';
 import { composeCrosswalks, invertCrosswalk } from './crosswalk.js';
 import type { Edition } from './model.js';
+import { applyWording, readStoredWording } from './wording.js';
 
 export interface CatalogSources {
   editionIds: readonly string[];
   loadEdition(id: string): Edition;
   loadCrosswalks(): { displayName: string; text: string }[];
   parseCrosswalk(file: { displayName: string; text: string }, editions: (id: string) => Edition): Crosswalk;
+  /** Locally imported official wording for an edition: the stored JSON text and where it is, if any. */
+  wordingFor?(id: string): { text: string; source: string } | undefined;
 }
 
 export class Catalog {
@@ -40,8 +43,10 @@ export class Catalog {
     if (!this.has(id)) {
       throw new CatalogError('CATALOG_UNKNOWN_EDITION', `unknown edition "${id}"; available: ${this.editionIds.join(', ')}`);
     }
-    const edition = this.#sources.loadEdition(id);
+    let edition = this.#sources.loadEdition(id);
     if (edition.id !== id) throw new CatalogError('CATALOG_INVALID', `edition folder ${id} declares id ${edition.id}`);
+    const wording = this.#sources.wordingFor?.(id);
+    if (wording) edition = applyWording(edition, readStoredWording(wording.text, wording.source));
     this.#editions.set(id, edition);
     return edition;
   }

@@ -4,3 +4,4 @@ export { buildEdition, componentAspectId, type SourceFile } from './build-editio
 export { Catalog, type CatalogSources } from './catalog.js';
 export * from './crosswalk.js';
 export { formatPath, parseLocatedYaml, validateLocated, type LocatedYaml, type PathSegment } from './yaml-source.js';
+export * from './wording.js';

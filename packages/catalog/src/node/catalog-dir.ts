@@ -51,7 +51,9 @@ export function listEditionDirs(dir: string = SHIPPED_EDITIONS_DIR): string[] {
  * Opens the catalog of shipped editions and crosswalks. Editions load lazily, once per Catalog.
  * @example const catalog = openCatalog(); const ed = catalog.edition('ccss-2020');
  */
-export function openCatalog(options: { editionsDir?: string; crosswalksDir?: string } = {}): Catalog {
+export function openCatalog(
+  options: { editionsDir?: string; crosswalksDir?: string; wordingFor?: (id: string) => { text: string; source: string } | undefined } = {},
+): Catalog {
   const editionsDir = options.editionsDir ?? SHIPPED_EDITIONS_DIR;
   const crosswalksDir = options.crosswalksDir ?? SHIPPED_CROSSWALKS_DIR;
   return new Catalog({
@@ -70,5 +72,6 @@ export function openCatalog(options: { editionsDir?: string; crosswalksDir?: str
       });
     },
     parseCrosswalk,
+    ...(options.wordingFor ? { wordingFor: options.wordingFor } : {}),
   });
 }

@@ -1,0 +1,91 @@
+/**
+ * The keygrade command table. Each command module is imported only when it runs, so
+ * `keygrade --help` and simple commands start fast.
+ */
+import { BaseError } from '@keygrade/errors';
+import type { CommandModule } from './command.js';
+import { EXIT, ExitError, exitCodeFor } from './exit.js';
+import { err, out, type Io } from './io.js';
+
+type Loader = () => Promise<CommandModule>;
+
+export const COMMANDS: Readonly<Record<string, { summary: string; load: Loader }>> = {
+  'catalog list': { summary: 'list the CCSS editions Keygrade ships', load: () => import('./commands/catalog-list.js') },
+  'catalog show': { summary: 'show an edition: aspects, controls, requirements', load: () => import('./commands/catalog-show.js') },
+  'catalog diff': { summary: 'what changed between two editions (through the crosswalk)', load: () => import('./commands/catalog-diff.js') },
+  'catalog export': { summary: 'export an edition as JSON, Markdown, CSV or NIST OSCAL', load: () => import('./commands/catalog-export.js') },
+  'catalog import-wording': { summary: 'attach official requirement wording you hold, locally', load: () => import('./commands/catalog-import-wording.js') },
+  init: { summary: 'create a new self-assessment file', load: () => import('./commands/init.js') },
+  checklist: { summary: 'walk through every requirement and answer it (resumable)', load: () => import('./commands/checklist.js') },
+  score: { summary: 'aspect levels and the system level (weakest link)', load: () => import('./commands/score.js') },
+  gaps: { summary: 'what is missing to reach a target level', load: () => import('./commands/gaps.js') },
+  report: { summary: 'a self-assessment report for partners and insurers', load: () => import('./commands/report.js') },
+  scorecard: { summary: 'the scorecard matrix as an SVG image', load: () => import('./commands/scorecard.js') },
+  migrate: { summary: 'carry an assessment to another edition', load: () => import('./commands/migrate.js') },
+};
+
+export const VERSION = '0.1.0';
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length)) + 2;
+  return [
+    'keygrade — self-assessment against the CryptoCurrency Security Standard (CCSS)',
+    '',
+    'Usage: keygrade <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}${c.summary}`),
+    '',
+    'Run `keygrade <command> --help` for the options and examples of a command.',
+    '',
+    'Examples:',
+    '  $ keygrade init --edition ccss-2020 assessment.yaml',
+    '  $ keygrade checklist assessment.yaml',
+    '  $ keygrade score assessment.yaml',
+    '  $ keygrade report assessment.yaml --format html -o report.html',
+    '',
+    'Exit codes: 0 ok, 1 a check failed, 2 usage or input error, 3 internal error.',
+  ].join('\n');
+}
+
+/** Runs keygrade with arguments (without the program name); returns the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [first, second] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    out(io, topHelp());
+    return first === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (first === '--version' || first === '-V') {
+    out(io, VERSION);
+    return EXIT.ok;
+  }
+  const two = second !== undefined ? `${first} ${second}` : undefined;
+  const name = two && COMMANDS[two] ? two : COMMANDS[first] ? first : undefined;
+  if (!name) {
+    const group = Object.keys(COMMANDS).filter((k) => k.startsWith(`${first} `));
+    err(io, group.length > 0 ? `keygrade ${first}: choose one of: ${group.map((g) => g.split(' ')[1]).join(', ')}` : `unknown command "${first}". Run \`keygrade --help\` for the list.`);
+    return EXIT.usage;
+  }
+  const rest = argv.slice(name.split(' ').length);
+  try {
+    const mod = await COMMANDS[name]!.load();
+    const { parseCommand } = await import('./command.js');
+    const parsed = parseCommand(mod.spec, rest, io);
+    if (!parsed) return EXIT.ok;
+    return await mod.run(parsed, io);
+  } catch (e) {
+    return report(e, io);
+  }
+}
+
+function report(e: unknown, io: Io): number {
+  const code = exitCodeFor(e);
+  if (e instanceof ExitError) err(io, `keygrade: ${e.message}`);
+  else if (e instanceof BaseError) err(io, `keygrade: ${e.describe()}`);
+  else {
+    err(io, `keygrade: internal error: ${(e as Error)?.message ?? String(e)}`);
+    if (io.env.KEYGRADE_DEBUG) err(io, (e as Error)?.stack ?? '');
+    else err(io, 'This is a bug in Keygrade. Set KEYGRADE_DEBUG=1 to print the stack trace, and please report it.');
+  }
+  return code;
+}
