@@ -3,6 +3,8 @@
  * An answer is carried only when it still holds in the target:
  *   - from an `equivalent` requirement, any status is carried as is;
  *   - from a `superset` requirement (the source asked for more), a satisfied status is carried;
+ *   - from a `subset` requirement (the source asked for less), `not_in_place` is carried: if the
+ *     weaker requirement was not met, the stronger one is not met either;
  *   - when several such sources disagree, or only `subset`/`related` sources exist, or the target
  *     is `new`, the target is left `not_assessed` and listed for re-assessment with the reason.
  */
@@ -50,12 +52,16 @@ export function planMigration(assessment: Assessment, crosswalk: Crosswalk, targ
       reassess.push({ to: req.id, reason: `new in ${target.id}`, from: [] });
       continue;
     }
-    const usable = sources.filter((s) => s.status !== 'not_assessed' && (s.relation === 'equivalent' || (s.relation === 'superset' && STATUS_RULES[s.status].satisfied)));
+    const usable = sources.filter(
+      (s) =>
+        s.status !== 'not_assessed' &&
+        (s.relation === 'equivalent' || (s.relation === 'superset' && STATUS_RULES[s.status].satisfied) || (s.relation === 'subset' && s.status === 'not_in_place')),
+    );
     const statuses = new Set(usable.map((s) => s.status));
     if (usable.length > 0 && statuses.size === 1) {
       const first = usable[0]!;
       const answer = assessment.answers.get(first.id)!;
-      const relation = usable.every((s) => s.relation === 'equivalent') ? 'equivalent' : 'superset';
+      const relation: Relation = usable.every((s) => s.relation === usable[0]!.relation) ? usable[0]!.relation : 'related';
       carried.push({ to: req.id, from: usable.map((s) => s.id), relation, status: first.status });
       answers.set(req.id, carriedEntry(answer, usable.map((s) => s.id), assessment.edition.id, relation));
       continue;

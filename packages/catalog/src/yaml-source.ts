@@ -42,7 +42,8 @@ export function parseLocatedYaml(file: string, text: string): { yaml?: LocatedYa
   const problems: Problem[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     const firstLine = e.message.split('\n')[0] ?? e.message;
-    const message = e.code === 'DUPLICATE_KEY' ? `duplicate key: ${firstLine.replace(/^Map keys must be unique.*$/, 'a key appears twice in the same mapping')}` : firstLine;
+    const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+)/.exec(text.slice(e.pos[0]))?.[1]?.trim() ?? '';
+    const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${key}: it appears twice in the same mapping` : firstLine;
     return { file, line: pos.line, column: pos.col, message };
   });
   if (problems.length > 0) return { problems };
