@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point linked as `keygrade`: runs the compiled CLI. Kept as plain JavaScript in git so npm can
+// link it at install time, before the TypeScript build has produced dist/.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const compiled = new URL('../dist/bin.js', import.meta.url);
+if (!existsSync(fileURLToPath(compiled))) {
+  console.error('keygrade: the CLI is not built yet; run `npm run build` in the Keygrade folder.');
+  process.exit(3);
+}
+await import(compiled.href);
