@@ -167,3 +167,13 @@ describe('migrate', () => {
     assert.match(read(dir, 'v9.yaml'), /edition: ccss-v9/);
   });
 });
+
+describe('YAML pitfalls get a helpful message', () => {
+  it('an unquoted value that YAML reads as a number is reported with a hint to quote it', async () => {
+    const dir = tempDir();
+    write(dir, 'a.yaml', `${HEAD}answers:\n  "1.1.1.L1":\n    status: in_place\n    evidence:\n      - { path: x.txt, sha256: ${'1'.repeat(64)} }\n`);
+    const r = await keygrade(['score', 'a.yaml'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /a\.yaml:10:\d+: answers\."1\.1\.1\.L1"\.evidence\[0\]\.sha256: expected text, but YAML read the unquoted value as a number .*put it in quotes/);
+  });
+});

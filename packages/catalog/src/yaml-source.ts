@@ -73,7 +73,7 @@ export function parseLocatedYaml(file: string, text: string): { yaml?: LocatedYa
 
 /** Validates located YAML against a zod schema; every issue becomes a located problem. */
 export function validateLocated<T>(yaml: LocatedYaml, schema: z.ZodType<T>): { value?: T; problems: Problem[] } {
-  const result = schema.safeParse(yaml.data);
+  const result = schema.safeParse(yaml.data, { reportInput: true });
   if (result.success) return { value: result.data, problems: [] };
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.filter((p): p is PathSegment => typeof p === 'string' || typeof p === 'number');
@@ -85,6 +85,9 @@ export function validateLocated<T>(yaml: LocatedYaml, schema: z.ZodType<T>): { v
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return `missing required field (expected ${issue.expected})`;
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
+    return `expected text, but YAML read the unquoted value as a ${typeof issue.input} (${String(issue.input)}); put it in quotes`;
+  }
   return issue.message;
 }
 
