@@ -5,6 +5,8 @@ export interface Messages {
   statusPrompt: string;
   badKey(key: string): string;
   carryPrompt(field: string, hint: string): string;
+  /** Translated hints for the fields a status must carry (English ones come from STATUS_RULES). */
+  carryHints?: Record<string, string>;
   required(field: string): string;
   notePrompt: string;
   evidencePrompt: string;
@@ -35,6 +37,11 @@ export const MESSAGES: Record<Lang, Messages> = {
     statusPrompt: '  状态? [y] 已落实  [c] 可比控制  [q] 合格(依赖服务提供商)  [a] 不适用  [n] 未落实  [s] 跳过  [x] 保存并退出: ',
     badKey: (k) => `  "${k}" 不是 y、c、q、a、n、s、x 之一`,
     carryPrompt: (field, hint) => `  ${field}（${hint}）: `,
+    carryHints: {
+      comparable_control: '改为采取的措施，以及它为何满足该要求的意图',
+      relies_on: '所依赖的已认证服务提供商或证书',
+      justification: '该要求为何不适用',
+    },
     required: (field) => `  此状态必须填写 ${field}`,
     notePrompt: '  备注（如何落实；回车跳过）: ',
     evidencePrompt: '  证据文件或网址（完成后回车）: ',

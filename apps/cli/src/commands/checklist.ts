@@ -100,7 +100,7 @@ async function askAnswer(reader: LineReader, m: Messages, io: Io, a: Assessment,
   if (carry) {
     let value: string | undefined;
     while (!value) {
-      value = await reader.ask(m.carryPrompt(carry, STATUS_RULES[status].carryHint ?? ''));
+      value = await reader.ask(m.carryPrompt(carry, m.carryHints?.[carry] ?? STATUS_RULES[status].carryHint ?? ''));
       if (value === undefined) return 'eof';
       if (!value) out(io, m.required(carry));
     }
