@@ -3,6 +3,7 @@
  * errors), `--help` on every command built from the same spec that parses it.
  */
 import { parseArgs } from 'node:util';
+import { LANGS } from '@keygrade/catalog';
 import { usage } from './exit.js';
 import { out, type Io } from './io.js';
 
@@ -33,6 +34,11 @@ export type Values = Record<string, string | boolean | undefined>;
 export interface Parsed {
   values: Values;
   positionals: string[];
+}
+
+/** The `--lang` option shared by every command that shows catalog wording. */
+export function langOption(description: string): OptionSpec {
+  return { type: 'string', value: '<lang>', description, choices: LANGS, default: 'en' };
 }
 
 const HELP: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' };

@@ -6,7 +6,7 @@
 import { roman } from '@keygrade/catalog';
 import { STATUSES } from '@keygrade/scoring';
 import { renderLevelChartSvg } from './chart-svg.js';
-import { labels, levelName, type Labels } from './labels.js';
+import { labels, levelName, metaRows, type Labels } from './labels.js';
 import type { AspectNarrative, NarrativeEntry, ReportModel } from './model.js';
 import { renderScorecardSvg } from './scorecard-svg.js';
 import { displayDateTime, escapeXml as h, FONT_STACK } from './text-util.js';
@@ -94,16 +94,7 @@ export function renderHtml(model: ReportModel): string {
 }
 
 function metaList(model: ReportModel, L: Labels): string {
-  const { meta, edition } = model;
-  const rows: [string, string][] = [
-    [L.organization, meta.organization],
-    [L.system, meta.system],
-    ...(meta.scope ? [[L.scope, meta.scope] as [string, string]] : []),
-    ...(meta.assessor ? [[L.assessor, meta.assessor] as [string, string]] : []),
-    [L.assessedAt, meta.assessedAt],
-    [L.edition, `${edition.name} (${edition.id})`],
-    [L.generatedAt, displayDateTime(model.generatedAt)],
-  ];
+  const rows = metaRows(model, L);
   return `<dl class="meta">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>`;
 }
 

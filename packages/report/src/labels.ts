@@ -5,7 +5,8 @@
  */
 import { roman, type Lang, type LevelOrZero } from '@keygrade/catalog';
 import type { Status } from '@keygrade/scoring';
-import type { EvidenceCheck } from './model.js';
+import type { EvidenceCheck, ReportModel } from './model.js';
+import { displayDateTime } from './text-util.js';
 
 /** The fixed wording of a report in one language. */
 export interface Labels {
@@ -171,4 +172,18 @@ export function levelName(level: LevelOrZero, lang: Lang): string {
   const l = labels(lang);
   if (level === 0) return l.uncertified;
   return lang === 'zh-CN' ? `${roman(level)} 级` : `Level ${roman(level)}`;
+}
+
+/** The label/value rows describing the assessment, shared by every report format. */
+export function metaRows(model: ReportModel, L: Labels): [string, string][] {
+  const { meta, edition } = model;
+  return [
+    [L.organization, meta.organization],
+    [L.system, meta.system],
+    ...(meta.scope ? [[L.scope, meta.scope] as [string, string]] : []),
+    ...(meta.assessor ? [[L.assessor, meta.assessor] as [string, string]] : []),
+    [L.assessedAt, meta.assessedAt],
+    [L.edition, `${edition.name} (${edition.id})`],
+    [L.generatedAt, displayDateTime(model.generatedAt)],
+  ];
 }

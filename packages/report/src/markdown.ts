@@ -5,7 +5,7 @@
  */
 import { roman } from '@keygrade/catalog';
 import { STATUSES } from '@keygrade/scoring';
-import { labels, levelName, type Labels } from './labels.js';
+import { labels, levelName, metaRows, type Labels } from './labels.js';
 import type { AspectNarrative, NarrativeEntry, ReportModel } from './model.js';
 import { displayDateTime, escapeMarkdown as md } from './text-util.js';
 
@@ -18,21 +18,13 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[], al
 /** Renders the report as Markdown. */
 export function renderMarkdown(model: ReportModel): string {
   const L = labels(model.lang);
-  const { meta, score, edition } = model;
+  const { meta, score } = model;
   const sys = score.systemLevel === 0 ? L.uncertified : levelName(score.systemLevel, model.lang);
   const out: string[] = [];
 
   out.push(`# ${md(L.reportTitle)}: ${md(meta.organization)} — ${md(meta.system)}`, '');
-  const metaRows: [string, string][] = [
-    [L.organization, meta.organization],
-    [L.system, meta.system],
-    ...(meta.scope ? [[L.scope, meta.scope] as [string, string]] : []),
-    ...(meta.assessor ? [[L.assessor, meta.assessor] as [string, string]] : []),
-    [L.assessedAt, meta.assessedAt],
-    [L.edition, `${edition.name} (${edition.id})`],
-    [L.generatedAt, displayDateTime(model.generatedAt)],
-  ];
-  out.push(...metaRows.map(([k, v]) => `- **${md(k)}:** ${md(v)}`), '');
+  const rows = metaRows(model, L);
+  out.push(...rows.map(([k, v]) => `- **${md(k)}:** ${md(v)}`), '');
 
   out.push(`## ${md(L.summary)}`, '', `**${md(L.systemLevel)}: ${md(sys)}**`, '');
   out.push(`**${md(L.completeness)}:** ${md(score.complete ? L.complete : L.incomplete(score.notAssessed.length, model.requirementCount))}`, '');

@@ -7,7 +7,7 @@ import PDFDocument from 'pdfkit';
 import { roman } from '@keygrade/catalog';
 import { ReportError } from '@keygrade/errors';
 import { STATUSES } from '@keygrade/scoring';
-import { labels, levelName } from './labels.js';
+import { labels, levelName, metaRows } from './labels.js';
 import type { ReportModel } from './model.js';
 import { drawLevelChart, drawScorecard, ensureSpace, fitLine, frame, heading, INK, levelChartHeight, MUTED, paragraph, scorecardHeight, table, type PdfContext } from './pdf-layout.js';
 import { displayDateTime, hasWideChars } from './text-util.js';
@@ -99,15 +99,7 @@ function titleBlock(ctx: PdfContext): void {
   doc.font(fonts.bold).fontSize(20).fillColor(INK).text(t(L.reportTitle), left, doc.y, { width });
   doc.font(fonts.regular).fontSize(13).fillColor(MUTED).text(t(`${model.meta.organization} — ${model.meta.system}`), { width });
   doc.moveDown(0.6);
-  const rows: [string, string][] = [
-    [L.organization, model.meta.organization],
-    [L.system, model.meta.system],
-    ...(model.meta.scope ? [[L.scope, model.meta.scope] as [string, string]] : []),
-    ...(model.meta.assessor ? [[L.assessor, model.meta.assessor] as [string, string]] : []),
-    [L.assessedAt, model.meta.assessedAt],
-    [L.edition, `${model.edition.name} (${model.edition.id})`],
-    [L.generatedAt, displayDateTime(model.generatedAt)],
-  ];
+  const rows = metaRows(model, L);
   for (const [k, v] of rows) {
     const y = doc.y;
     doc.font(fonts.regular).fontSize(9.5).fillColor(MUTED).text(t(k), left, y, { width: 90 });

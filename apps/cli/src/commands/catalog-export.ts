@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportCsv, exportJson, exportMarkdown, exportOscalCatalog, exportOscalProfiles, type Lang } from '@keygrade/catalog';
-import type { CommandSpec, Parsed } from '../command.js';
+import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { usage } from '../exit.js';
 import { catalogFor, writeAtomic, writeOutput } from '../files.js';
 import { out, type Io } from '../io.js';
@@ -16,7 +16,7 @@ export const spec: CommandSpec = {
   options: {
     format: { type: 'string', short: 'f', value: '<format>', description: 'export format', choices: ['json', 'md', 'csv', 'oscal'], default: 'json' },
     output: { type: 'string', short: 'o', value: '<path>', description: 'output file (a folder for oscal; default: stdout, or ./<edition>-oscal)' },
-    lang: { type: 'string', value: '<lang>', description: 'language (md and csv)', choices: ['en', 'zh-CN'], default: 'en' },
+    lang: langOption('language (md and csv)'),
   },
   examples: [
     'keygrade catalog export ccss-2020 --format md --lang zh-CN -o ccss-2020.zh-CN.md',

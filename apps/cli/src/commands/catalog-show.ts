@@ -1,5 +1,5 @@
 import { pick, roman, type Lang } from '@keygrade/catalog';
-import type { CommandSpec, Parsed } from '../command.js';
+import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { usage } from '../exit.js';
 import { catalogFor } from '../files.js';
 import { out, type Io } from '../io.js';
@@ -10,7 +10,7 @@ export const spec: CommandSpec = {
   args: ['<edition>'],
   options: {
     json: { type: 'boolean', description: 'print the unified model as JSON' },
-    lang: { type: 'string', value: '<lang>', description: 'language of the wording', choices: ['en', 'zh-CN'], default: 'en' },
+    lang: langOption('language of the wording'),
     level: { type: 'string', value: '<1|2|3>', description: 'only requirements up to this level', choices: ['1', '2', '3'] },
     aspect: { type: 'string', value: '<id>', description: 'only this aspect, e.g. 1.01' },
   },

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { documentText, parseAssessment, setAnswer, type AnswerEntry, type Assessment, type EvidenceRef } from '@keygrade/assessment';
 import { allRequirements, indexEdition, pick, roman, type Lang, type Requirement } from '@keygrade/catalog';
 import { STATUS_RULES, type Status } from '@keygrade/scoring';
-import type { CommandSpec, Parsed } from '../command.js';
+import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { usage } from '../exit.js';
 import { catalogFor, readInput, sha256File, writeAtomic } from '../files.js';
 import { out, type Io } from '../io.js';
@@ -17,7 +17,7 @@ export const spec: CommandSpec = {
     'In a terminal it asks, requirement by requirement, for the status and what that status must carry, an optional note and evidence (a file, hashed with SHA-256, or a URL with its SHA-256). Requirements already answered are skipped unless --all is given. When stdin is not a terminal it prints the checklist instead, with the current status of each requirement.',
   args: ['<file>'],
   options: {
-    lang: { type: 'string', value: '<lang>', description: 'language of the requirements and prompts', choices: ['en', 'zh-CN'], default: 'en' },
+    lang: langOption('language of the requirements and prompts'),
     aspect: { type: 'string', value: '<id>', description: 'only this aspect, e.g. 1.03' },
     level: { type: 'string', value: '<1|2|3>', description: 'only requirements up to this level', choices: ['1', '2', '3'] },
     all: { type: 'boolean', description: 'revisit requirements that already have an answer' },

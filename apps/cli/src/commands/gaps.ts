@@ -1,6 +1,6 @@
 import { roman, type Lang, type Level } from '@keygrade/catalog';
 import { gaps, STATUS_RULES } from '@keygrade/scoring';
-import type { CommandSpec, Parsed } from '../command.js';
+import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { EXIT } from '../exit.js';
 import { loadAssessment } from '../files.js';
 import { out, type Io } from '../io.js';
@@ -12,7 +12,7 @@ export const spec: CommandSpec = {
   options: {
     target: { type: 'string', short: 't', value: '<1|2|3>', description: 'the level to reach', choices: ['1', '2', '3'], default: '1' },
     json: { type: 'boolean', description: 'print JSON' },
-    lang: { type: 'string', value: '<lang>', description: 'language of the wording', choices: ['en', 'zh-CN'], default: 'en' },
+    lang: langOption('language of the wording'),
     fail: { type: 'boolean', description: 'exit 1 when there are gaps (for CI)' },
   },
   examples: ['keygrade gaps assessment.yaml --target 2', 'keygrade gaps assessment.yaml -t 3 --json', 'keygrade gaps assessment.yaml --target 1 --fail'],

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scaffoldAssessment } from '@keygrade/assessment';
 import type { Lang } from '@keygrade/catalog';
-import type { CommandSpec, Parsed } from '../command.js';
+import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { usage } from '../exit.js';
 import { catalogFor, writeAtomic } from '../files.js';
 import { out, today, type Io } from '../io.js';
@@ -19,7 +19,7 @@ export const spec: CommandSpec = {
     system: { type: 'string', value: '<name>', description: 'the information system assessed' },
     scope: { type: 'string', value: '<text>', description: 'what the assessment covers' },
     assessor: { type: 'string', value: '<name>', description: 'who performs the self-assessment' },
-    lang: { type: 'string', value: '<lang>', description: 'language of the comments', choices: ['en', 'zh-CN'], default: 'en' },
+    lang: langOption('language of the comments'),
     force: { type: 'boolean', description: 'overwrite an existing file' },
   },
   examples: [

@@ -4,7 +4,7 @@ import { dirname, extname, resolve } from 'node:path';
 import type { Assessment } from '@keygrade/assessment';
 import type { Lang, Level } from '@keygrade/catalog';
 import { buildReportModel, render, type EvidenceCheck } from '@keygrade/report';
-import type { CommandSpec, Parsed } from '../command.js';
+import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { EXIT, usage } from '../exit.js';
 import { loadAssessment, sha256File, writeOutput } from '../files.js';
 import { err, out, type Io } from '../io.js';
@@ -21,7 +21,7 @@ export const spec: CommandSpec = {
   options: {
     format: { type: 'string', short: 'f', value: '<format>', description: 'report format (default: from the -o extension, else html)', choices: FORMATS },
     output: { type: 'string', short: 'o', value: '<file>', description: 'where to write the report (default: stdout; required for pdf on a terminal)' },
-    lang: { type: 'string', value: '<lang>', description: 'language of the catalog wording', choices: ['en', 'zh-CN'], default: 'en' },
+    lang: langOption('language of the catalog wording'),
     target: { type: 'string', short: 't', value: '<1|2|3>', description: 'level the gaps section aims at (default: the next level)', choices: ['1', '2', '3'] },
     font: { type: 'string', value: '<file.ttf>', description: 'a TTF/OTF font with CJK glyphs, needed for zh-CN PDF reports' },
     strict: { type: 'boolean', description: 'exit 1 when an evidence file is missing or its hash does not match' },

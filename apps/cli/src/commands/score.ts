@@ -1,7 +1,7 @@
 import { roman, type Lang } from '@keygrade/catalog';
 import { scoreJson } from '@keygrade/report';
 import { score } from '@keygrade/scoring';
-import type { CommandSpec, Parsed } from '../command.js';
+import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { EXIT } from '../exit.js';
 import { loadAssessment } from '../files.js';
 import { out, type Io } from '../io.js';
@@ -12,7 +12,7 @@ export const spec: CommandSpec = {
   args: ['<file>'],
   options: {
     json: { type: 'boolean', description: 'print { edition, systemLevel, complete, aspects, notAssessed } as JSON' },
-    lang: { type: 'string', value: '<lang>', description: 'language of titles', choices: ['en', 'zh-CN'], default: 'en' },
+    lang: langOption('language of titles'),
     'fail-under': { type: 'string', value: '<1|2|3>', description: 'exit 1 when the system level is below this level', choices: ['1', '2', '3'] },
   },
   examples: ['keygrade score assessment.yaml', 'keygrade score assessment.yaml --json', 'keygrade score assessment.yaml --fail-under 2'],

@@ -1,6 +1,6 @@
 import type { Lang } from '@keygrade/catalog';
 import { buildReportModel, renderScorecardSvg } from '@keygrade/report';
-import type { CommandSpec, Parsed } from '../command.js';
+import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { loadAssessment, writeOutput } from '../files.js';
 import { out, type Io } from '../io.js';
 
@@ -10,7 +10,7 @@ export const spec: CommandSpec = {
   args: ['<file>'],
   options: {
     output: { type: 'string', short: 'o', value: '<file.svg>', description: 'where to write the SVG (default: stdout)' },
-    lang: { type: 'string', value: '<lang>', description: 'language of the aspect titles', choices: ['en', 'zh-CN'], default: 'en' },
+    lang: langOption('language of the aspect titles'),
   },
   examples: ['keygrade scorecard assessment.yaml -o card.svg', 'keygrade scorecard assessment.yaml --lang zh-CN > card.svg'],
 };
