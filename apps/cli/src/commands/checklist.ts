@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { documentText, parseAssessment, setAnswer, type AnswerEntry, type Assessment, type EvidenceRef } from '@keygrade/assessment';
-import { allRequirements, indexEdition, pick, roman, type Lang, type Requirement } from '@keygrade/catalog';
+import { allRequirements, indexEdition, pick, roman, type Catalog, type Lang, type Requirement } from '@keygrade/catalog';
 import { STATUS_RULES, type Status } from '@keygrade/scoring';
 import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { usage } from '../exit.js';
@@ -58,7 +58,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
       const entry = await askAnswer(reader, m, io, assessment, req);
       if (entry === 'quit' || entry === 'eof') break;
       if (entry === 'skip') continue;
-      assessment = save(io, file, assessment, req.id, entry);
+      assessment = save(io, catalog, file, assessment, req.id, entry);
       answered++;
     }
   } finally {
@@ -140,10 +140,10 @@ async function askAnswer(reader: LineReader, m: Messages, io: Io, a: Assessment,
 }
 
 /** Updates the answer in the YAML document, checks the whole file still validates, then writes it atomically. */
-function save(io: Io, file: string, a: Assessment, id: string, entry: AnswerEntry): Assessment {
+function save(io: Io, catalog: Catalog, file: string, a: Assessment, id: string, entry: AnswerEntry): Assessment {
   setAnswer(a.yaml.doc, id, entry);
   const text = documentText(a.yaml.doc);
-  const next = parseAssessment(file, text, catalogFor(io));
+  const next = parseAssessment(file, text, catalog);
   writeAtomic(resolve(io.cwd, file), text);
   return next;
 }
