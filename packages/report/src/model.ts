@@ -4,7 +4,7 @@
  */
 import { allControls, allRequirements, pick, type Lang, type Level, type LevelOrZero } from '@keygrade/catalog';
 import type { Assessment } from '@keygrade/assessment';
-import { gaps, score, STATUS_RULES, type CarriedField, type GapsResult, type ScoreResult, type Status } from '@keygrade/scoring';
+import { gapsOf, score, STATUS_RULES, type CarriedField, type GapsResult, type ScoreResult, type Status } from '@keygrade/scoring';
 
 /** The outcome of checking one evidence reference against its recorded SHA-256 (done by the caller, which does IO). */
 export interface EvidenceCheck {
@@ -123,7 +123,7 @@ export function buildReportModel(assessment: Assessment, opts: ReportModelOption
   const { edition, answers, meta } = assessment;
   const result = score(edition, answers, lang);
   const target: Level | undefined = opts.target ?? (result.systemLevel < 3 ? ((result.systemLevel + 1) as Level) : undefined);
-  const gapsResult = result.systemLevel < 3 && target !== undefined ? gaps(edition, answers, target, lang) : undefined;
+  const gapsResult = result.systemLevel < 3 && target !== undefined ? gapsOf(edition, result, target, lang) : undefined;
 
   // Narrative entries in catalog order (a file may list its answers in any order).
   const order = new Map<string, number>();

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { allRequirements, buildEdition, type Edition, type Level, type LevelOrZero } from '@keygrade/catalog';
 import { openCatalog } from '@keygrade/catalog/node';
 import { ScoringError } from '@keygrade/errors';
-import { gaps, levelOf, score, uniformAnswers, type Answers } from './score.js';
+import { gaps, gapsOf, levelOf, score, uniformAnswers, type Answers } from './score.js';
 import { STATUSES, STATUS_RULES, type Answer, type Status } from './status.js';
 
 const catalog = openCatalog();
@@ -103,6 +103,10 @@ describe('gaps', () => {
     assert.deepEqual(g.aspects.map((a) => a.requirements.map((r) => r.id)), [['1.1.2.L2']]);
     assert.deepEqual(gaps(tiny, new Map(), 3).aspects[0]!.requirements.map((r) => r.id), ['1.1.1.L1', '1.1.1.L3', '1.1.2.L2']);
     assert.ok(g.closeWith.some((c) => c.status === 'not_applicable' && c.mustCarry === 'justification'));
+  });
+  it('gapsOf on a score result equals gaps on the answers', () => {
+    const answers = new Map([['1.1.1.L1', { status: 'in_place' as const }]]);
+    assert.deepEqual(gapsOf(tiny, score(tiny, answers), 3), gaps(tiny, answers, 3));
   });
   it('rejects a target outside 1..3', () => {
     assert.throws(() => gaps(tiny, new Map(), 4 as Level), (e: unknown) => e instanceof ScoringError && e.code === 'SCORING_INVALID_TARGET');

@@ -135,8 +135,13 @@ export interface GapsResult {
 
 /** Every requirement with level <= target that is not satisfied, grouped by aspect (SCORING.md "gaps"). */
 export function gaps(edition: Edition, answers: Answers, target: Level, lang: 'en' | 'zh-CN' = 'en'): GapsResult {
+  return gapsOf(edition, score(edition, answers, lang), target, lang);
+}
+
+/** The gaps of an assessment already scored with `score` (no second scoring pass). */
+export function gapsOf(edition: Edition, result: ScoreResult, target: Level, lang: 'en' | 'zh-CN' = 'en'): GapsResult {
   if (![1, 2, 3].includes(target)) throw new ScoringError('SCORING_INVALID_TARGET', `target level must be 1, 2 or 3 (got ${String(target)})`);
-  const result = score(edition, answers, lang);
+  if (result.edition !== edition.id) throw new ScoringError('SCORING_INVALID_TARGET', `the score is for ${result.edition}, not ${edition.id}`);
   const index = indexEdition(edition);
   const aspects: AspectGaps[] = [];
   for (const aspect of result.aspects) {
