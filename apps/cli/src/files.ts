@@ -14,9 +14,14 @@ import type { Io } from './io.js';
 
 /** Reads a text file given on the command line, or ends with exit 2 and a clear message. */
 export function readInput(io: Io, file: string): string {
+  return readBinary(io, file).toString('utf8');
+}
+
+/** Reads a file given on the command line as bytes, or ends with exit 2 and a clear message. */
+export function readBinary(io: Io, file: string): Buffer {
   const path = resolve(io.cwd, file);
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;

@@ -61,6 +61,9 @@ describe('keygrade report / scorecard', () => {
     const r = await keygrade(['report', 'a.yaml', '--lang', 'zh-CN', '-o', 'r.pdf'], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--font/);
+    const missing = await keygrade(['report', 'a.yaml', '--lang', 'zh-CN', '-o', 'r.pdf', '--font', 'nope.ttf'], { cwd: dir });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read nope\.ttf: no such file/);
   });
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ReportError } from '@keygrade/errors';
 import { renderPdf } from './pdf.js';
@@ -56,17 +56,16 @@ describe('renderPdf', () => {
     await assert.rejects(renderPdf(workedExampleModel({}, { organization: '示例交易所' })), (e: unknown) => e instanceof ReportError && e.code === 'REPORT_RENDER_FAILED' && /--font/.test(e.message));
   });
 
-  it('reports a missing font file or a collection without a font name as REPORT_RENDER_FAILED', async () => {
+  it('reports an unreadable font or a collection without a font name as REPORT_RENDER_FAILED', async () => {
     const model = workedExampleModel({ lang: 'zh-CN' });
-    await assert.rejects(renderPdf(model, { fontPath: '/nonexistent/font.ttf' }), (e: unknown) => e instanceof ReportError && e.code === 'REPORT_RENDER_FAILED');
-    await assert.rejects(renderPdf(model, { fontPath: '/x/fonts.ttc' }), (e: unknown) => e instanceof ReportError && /collection/.test(e.message));
+    await assert.rejects(renderPdf(model, { font: new TextEncoder().encode('not a font at all') }), (e: unknown) => e instanceof ReportError && e.code === 'REPORT_RENDER_FAILED');
     const ttc = new TextEncoder().encode('ttcf\0\0\0\0');
     await assert.rejects(renderPdf(model, { font: ttc }), (e: unknown) => e instanceof ReportError && /collection/.test(e.message));
   });
 
   const font = cjkFont();
   it('renders zh-CN with a CJK font, embedding it', { skip: font.fontPath ? false : `skipped: ${font.reason}` }, async () => {
-    const pdf = await renderPdf(workedExampleModel({ lang: 'zh-CN' }), { fontPath: font.fontPath!, ...(font.fontFamily ? { fontFamily: font.fontFamily } : {}), compress: false });
+    const pdf = await renderPdf(workedExampleModel({ lang: 'zh-CN' }), { font: readFileSync(font.fontPath!), ...(font.fontFamily ? { fontFamily: font.fontFamily } : {}), compress: false });
     assert.equal(latin1(pdf.subarray(0, 5)), '%PDF-');
     assert.ok(latin1(pdf).includes('/FontFile2'), 'the font is embedded');
     assert.ok(latin1(pdf).includes('/Lang (zh-CN)'), 'the document language is zh-CN');

@@ -14,9 +14,7 @@ import { displayDateTime, hasWideChars } from './text-util.js';
 
 /** Options of {@link renderPdf}. */
 export interface PdfOptions {
-  /** A TrueType/OpenType font with CJK glyphs, by path (pdfkit reads the file). Required for `zh-CN`. */
-  fontPath?: string;
-  /** The same font as bytes (for callers that read files themselves). Takes precedence over `fontPath`. */
+  /** A TrueType/OpenType font with CJK glyphs, as bytes (the caller reads the file). Required for `zh-CN`. */
   font?: Uint8Array;
   /** The PostScript name of the font to use when the font file is a collection (`.ttc`). */
   fontFamily?: string;
@@ -53,7 +51,7 @@ function documentDate(generatedAt: string): Date {
 
 function openDocument(model: ReportModel, opts: PdfOptions): PdfContext {
   const L = labels(model.lang);
-  const custom = opts.font ?? opts.fontPath;
+  const custom = opts.font;
   if (model.lang === 'zh-CN' && custom === undefined) {
     throw new ReportError('REPORT_RENDER_FAILED', `a Chinese (zh-CN) PDF report needs a font with CJK glyphs, which the built-in Helvetica does not have: ${FONT_HINT}`);
   }
@@ -78,14 +76,14 @@ function openDocument(model: ReportModel, opts: PdfOptions): PdfContext {
     },
   });
   if (custom === undefined) return { doc, fonts: { regular: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Courier' }, t: winAnsi, L, model };
-  const what = opts.font ? 'the font given' : `the font ${opts.fontPath}`;
+  const what = 'the font given';
   // A TrueType collection starts with the tag 'ttcf'; pdfkit needs the name of one font inside it.
-  const collection = opts.font ? String.fromCharCode(...opts.font.subarray(0, 4)) === 'ttcf' : /\.(ttc|dfont)$/i.test(opts.fontPath ?? '');
+  const collection = String.fromCharCode(...custom.subarray(0, 4)) === 'ttcf';
   if (collection && !opts.fontFamily) {
     throw new ReportError('REPORT_RENDER_FAILED', `${what} is a font collection: name one font in it by its PostScript name (fontFamily), or pass a single .ttf/.otf font`);
   }
   try {
-    doc.registerFont('kg-custom', custom, opts.fontFamily);
+    doc.registerFont('kg-custom', Buffer.from(custom.buffer, custom.byteOffset, custom.byteLength), opts.fontFamily);
     doc.font('kg-custom');
   } catch (cause) {
     throw new ReportError('REPORT_RENDER_FAILED', `cannot use ${what} in the PDF: ${(cause as Error).message}`, { cause });
@@ -236,7 +234,7 @@ function footers(ctx: PdfContext): void {
 }
 
 /**
- * Renders the report as a PDF (A4). Chinese reports need `fontPath` (or `font`); without one this
+ * Renders the report as a PDF (A4). Chinese reports need `font`; without one this
  * throws ReportError('REPORT_RENDER_FAILED') telling the user to pass `--font <file.ttf>`.
  */
 export async function renderPdf(model: ReportModel, opts: PdfOptions = {}): Promise<Uint8Array> {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import type { Assessment } from '@keygrade/assessment';
 import type { Lang, Level } from '@keygrade/catalog';
 import { buildReportModel, render, type EvidenceCheck } from '@keygrade/report';
 import { langOption, type CommandSpec, type Parsed } from '../command.js';
 import { EXIT, usage } from '../exit.js';
-import { loadAssessment, sha256File, writeOutput } from '../files.js';
+import { loadAssessment, readBinary, sha256File, writeOutput } from '../files.js';
 import { err, out, type Io } from '../io.js';
 
 const FORMATS = ['html', 'md', 'pdf', 'json', 'oscal'] as const;
@@ -24,6 +23,7 @@ export const spec: CommandSpec = {
     lang: langOption('language of the catalog wording'),
     target: { type: 'string', short: 't', value: '<1|2|3>', description: 'level the gaps section aims at (default: the next level)', choices: ['1', '2', '3'] },
     font: { type: 'string', value: '<file.ttf>', description: 'a TTF/OTF font with CJK glyphs, needed for zh-CN PDF reports' },
+    'font-family': { type: 'string', value: '<name>', description: 'with a .ttc font collection: the PostScript name of the font to use' },
     strict: { type: 'boolean', description: 'exit 1 when an evidence file is missing or its hash does not match' },
   },
   examples: [
@@ -65,9 +65,12 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     evidence,
     ...(values.target ? { target: Number(values.target) as Level } : {}),
   });
-  const fontPath = values.font ? resolve(io.cwd, String(values.font)) : undefined;
-  if (fontPath) readFileSync(fontPath); // fail early, with the path, when the font cannot be read
-  const data = await render(format, model, { uuid: randomUUID, ...(fontPath ? { fontPath } : {}) });
+  const font = values.font ? readBinary(io, String(values.font)) : undefined;
+  const data = await render(format, model, {
+    uuid: randomUUID,
+    ...(font ? { font } : {}),
+    ...(values['font-family'] ? { fontFamily: String(values['font-family']) } : {}),
+  });
   const written = writeOutput(io, values.output as string | undefined, data, { protect: [file] });
   const bad = evidence.filter((e) => e.state === 'missing' || e.state === 'mismatch');
   for (const e of bad) err(io, `warning: evidence ${e.ref} (${e.key}) ${e.state === 'missing' ? 'is missing' : `does not match its sha256 (file has ${e.actual})`}`);
