@@ -3,7 +3,7 @@
  * `keygrade --help` and simple commands start fast.
  */
 import { BaseError } from '@keygrade/errors';
-import type { CommandModule } from './command.js';
+import { parseCommand, type CommandModule } from './command.js';
 import { EXIT, ExitError, exitCodeFor } from './exit.js';
 import { err, out, type Io } from './io.js';
 
@@ -69,7 +69,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const rest = argv.slice(name.split(' ').length);
   try {
     const mod = await COMMANDS[name]!.load();
-    const { parseCommand } = await import('./command.js');
     const parsed = parseCommand(mod.spec, rest, io);
     if (!parsed) return EXIT.ok;
     return await mod.run(parsed, io);
