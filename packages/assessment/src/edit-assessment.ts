@@ -18,18 +18,22 @@ export interface ScaffoldOptions {
   lang?: Lang;
 }
 
-/** The text of a new, empty assessment for an edition, with comments explaining the format. */
-export function scaffoldAssessment(edition: Edition, o: ScaffoldOptions): string {
-  const doc = new Document({
+/** The header fields of an assessment file, in the order they are written. */
+export function assessmentHeader(edition: string, o: Omit<ScaffoldOptions, 'lang'>): Record<string, string> {
+  return {
     keygrade: ASSESSMENT_FORMAT,
-    edition: edition.id,
+    edition,
     organization: o.organization,
     system: o.system,
     ...(o.scope ? { scope: o.scope } : {}),
     ...(o.assessor ? { assessor: o.assessor } : {}),
     assessed_at: o.assessedAt,
-    answers: {},
-  });
+  };
+}
+
+/** The text of a new, empty assessment for an edition, with comments explaining the format. */
+export function scaffoldAssessment(edition: Edition, o: ScaffoldOptions): string {
+  const doc = new Document({ ...assessmentHeader(edition.id, o), answers: {} });
   const example = edition.aspects[0]!.controls[0]!;
   const firstReq = example.requirements[0]!;
   doc.commentBefore = [

@@ -12,7 +12,8 @@ import { allRequirements, mappingsFrom, mappingsTo, type Crosswalk, type Edition
 import { STATUS_RULES, type Status } from '@keygrade/scoring';
 import { Document } from 'yaml';
 import type { Assessment, ResolvedAnswer } from './parse-assessment.js';
-import { ASSESSMENT_FORMAT, type AnswerEntry } from './schema.js';
+import { assessmentHeader } from './edit-assessment.js';
+import type { AnswerEntry } from './schema.js';
 
 export interface Carried {
   to: string;
@@ -100,13 +101,7 @@ function carriedEntry(answer: ResolvedAnswer, from: string[], edition: string, r
 export function migratedText(assessment: Assessment, plan: MigrationPlan, at: string): string {
   const { meta } = assessment;
   const doc = new Document({
-    keygrade: ASSESSMENT_FORMAT,
-    edition: plan.to,
-    organization: meta.organization,
-    system: meta.system,
-    ...(meta.scope ? { scope: meta.scope } : {}),
-    ...(meta.assessor ? { assessor: meta.assessor } : {}),
-    assessed_at: at,
+    ...assessmentHeader(plan.to, { ...meta, assessedAt: at }),
     migrated_from: { edition: plan.from, at, file: assessment.file },
     answers: Object.fromEntries(plan.answers),
   });
