@@ -22,6 +22,17 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: Loader }
   report: { summary: 'a self-assessment report for partners and insurers', load: () => import('./commands/report.js') },
   scorecard: { summary: 'the scorecard matrix as an SVG image', load: () => import('./commands/scorecard.js') },
   migrate: { summary: 'carry an assessment to another edition', load: () => import('./commands/migrate.js') },
+  serve: { summary: 'run the server: API, C2SP log endpoints and the log sequencer', load: () => import('./commands/serve.js') },
+  'log create': { summary: 'create a tamper-evident log for a custodian\'s events', load: () => import('./commands/log-create.js') },
+  'log list': { summary: 'list logs with size, pending entries and witnesses', load: () => import('./commands/log-list.js') },
+  'log verify': { summary: 're-verify a whole log and name the first bad index', load: () => import('./commands/log-verify.js') },
+  'log proof': { summary: 'write the .tlog-proof of one entry', load: () => import('./commands/log-proof.js') },
+  'log verify-proof': { summary: 'verify a .tlog-proof offline', load: () => import('./commands/log-verify-proof.js') },
+  'log tail': { summary: 'show (and follow) the latest entries of a log', load: () => import('./commands/log-tail.js') },
+  'log add-witness': { summary: 'register a witness key for a log', load: () => import('./commands/log-add-witness.js') },
+  'token create': { summary: 'create a scoped API token for automation', load: () => import('./commands/token-create.js') },
+  'witness run': { summary: 'run a witness of a log (separate process, separate host)', load: () => import('./commands/witness-run.js') },
+  'witness keygen': { summary: 'create a witness key pair', load: () => import('./commands/witness-keygen.js') },
 };
 
 export const VERSION = '0.1.0';

@@ -1,1 +1,14 @@
-export {};
+export * from './connect.js';
+export * from './errors.js';
+export * from './migrate.js';
+export type * from './schema.js';
+export * from './secrets.js';
+export * from './tokens.js';
+export * from './log/append.js';
+export * from './log/entries.js';
+export * from './log/logs.js';
+export * from './log/reader.js';
+export * from './log/sequencer.js';
+export * from './log/verify.js';
+export * from './log/witnesses.js';
+export * from './log/monitor.js';

@@ -1,0 +1,79 @@
+/**
+ * buildApp(deps): the Fastify application without listening, so tests drive it with `inject` and
+ * `serve.ts` adds the network, the sequencer and signals. Every route validates its input with a
+ * zod schema; the same schemas produce the OpenAPI 3.1 document at /api/openapi.json.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { isKeygradeError } from '@keygrade/errors';
+import type { Db, MasterKey } from '@keygrade/db';
+import type { Config } from './config.js';
+import { HttpDenied, sendDenied } from './auth.js';
+import { statusFor } from './http-errors.js';
+import { healthRoutes } from './routes/health.js';
+import { logRoutes } from './routes/logs.js';
+
+export interface AppDeps {
+  db: Db;
+  master: MasterKey;
+  config: Pick<Config, 'logOrigin' | 'logLevel'>;
+  now?: () => Date;
+  /** Asked to integrate soon after entries are appended (the running sequencer, if any). */
+  pokeSequencer?: () => void;
+  /** Is the sequencer running here (or elsewhere)? Reported by /api/ready. */
+  sequencerActive?: () => boolean;
+  logger?: boolean | object;
+}
+
+export type App = FastifyInstance;
+
+/** Header and field names whose values never reach the logs. */
+export const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: deps.logger === undefined ? false : deps.logger === true ? { level: deps.config.logLevel, redact: REDACT } : deps.logger,
+    genReqId: () => randomUUID(),
+    bodyLimit: 8 * 1024 * 1024,
+    disableRequestLogging: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Keygrade API', version: '0.1.0', description: 'Keygrade: the CryptoCurrency Security Standard platform. Tamper-evident logs (C2SP tlog-tiles), ingestion and proofs.' },
+      components: { securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'An API token `kg_<id>_<secret>` (keygrade token create)' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return reply.code(400).send({
+        error: 'INVALID_REQUEST',
+        message: `the request ${error.validationContext ?? ''} is not valid`.replace('  ', ' '),
+        problems: error.validation.map((v) => ({ path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'), message: v.message ?? 'invalid' })),
+      });
+    }
+    if (error instanceof HttpDenied) return sendDenied(reply, error);
+    if (isKeygradeError(error)) {
+      return reply.code(statusFor(error)).send({ error: error.code, message: error.message, problems: error.problems });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return reply.code(status).send({ error: (error as { code?: string }).code ?? 'BAD_REQUEST', message: (error as Error).message });
+    }
+    req.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'INTERNAL', message: `internal error; request id ${req.id}` });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await app.register(healthRoutes(deps));
+  await app.register(logRoutes(deps));
+  return app;
+}

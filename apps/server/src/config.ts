@@ -1,0 +1,60 @@
+/**
+ * Server configuration from the environment (and defaults that make `npm start` work on a fresh
+ * clone). Validated at start-up; a bad value stops the server with a message naming the variable.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { BaseError } from '@keygrade/errors';
+
+export class ConfigError extends BaseError<'CONFIG_INVALID'> {}
+
+const schema = z.object({
+  KEYGRADE_DATABASE_URL: z.string().optional(),
+  KEYGRADE_DATA_DIR: z.string().default('data'),
+  KEYGRADE_MASTER_KEY: z.string().optional(),
+  KEYGRADE_LOG_ORIGIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/i, 'a host name with an optional port and path, e.g. keygrade.example.com')
+    .default('keygrade.localhost'),
+  KEYGRADE_HOST: z.string().default('127.0.0.1'),
+  KEYGRADE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  KEYGRADE_ALERT_WEBHOOK: z.url().optional(),
+  KEYGRADE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KEYGRADE_SEQUENCER: z.enum(['on', 'off']).default('on'),
+});
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  masterKey: string | undefined;
+  masterKeyFile: string;
+  logOrigin: string;
+  host: string;
+  port: number;
+  alertWebhook: string | undefined;
+  logLevel: string;
+  sequencer: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const r = schema.safeParse(env);
+  if (!r.success) {
+    throw new ConfigError('CONFIG_INVALID', 'the server configuration is not valid', {
+      problems: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  const c = r.data;
+  const dataDir = resolve(cwd, c.KEYGRADE_DATA_DIR);
+  return {
+    databaseUrl: c.KEYGRADE_DATABASE_URL ?? resolve(dataDir, 'keygrade.sqlite'),
+    dataDir,
+    masterKey: c.KEYGRADE_MASTER_KEY,
+    masterKeyFile: resolve(dataDir, 'master.key'),
+    logOrigin: c.KEYGRADE_LOG_ORIGIN,
+    host: c.KEYGRADE_HOST,
+    port: c.KEYGRADE_PORT,
+    alertWebhook: c.KEYGRADE_ALERT_WEBHOOK,
+    logLevel: c.KEYGRADE_LOG_LEVEL,
+    sequencer: c.KEYGRADE_SEQUENCER === 'on',
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Running the server: open and migrate the database, make sure Keygrade's own audit log exists,
+ * start the sequencer, listen, and shut down gracefully on SIGINT/SIGTERM (stop accepting, finish
+ * in-flight requests, let the sequencer finish its pass, close the database).
+ */
+import { AUDIT_LOG, MasterKey, Sequencer, ensureLog, logOrigin, migrateToLatest, openDatabase, type Db } from '@keygrade/db';
+import { buildApp, type App } from './app.js';
+import type { Config } from './config.js';
+
+export interface Running {
+  app: App;
+  db: Db;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function masterKeyFor(config: Pick<Config, 'masterKey' | 'masterKeyFile'>): MasterKey {
+  return config.masterKey ? MasterKey.fromString(config.masterKey, 'KEYGRADE_MASTER_KEY') : MasterKey.fromFile(config.masterKeyFile);
+}
+
+export async function startServer(config: Config, opts: { logger?: boolean | object; onListening?: (url: string) => void } = {}): Promise<Running> {
+  const db = await openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  const master = masterKeyFor(config);
+  await ensureLog(db, master, { name: AUDIT_LOG, origin: logOrigin(config.logOrigin, AUDIT_LOG), kind: 'audit', description: 'Every action taken in this Keygrade instance' }, new Date());
+  let sequencer: Sequencer | undefined;
+  const app = await buildApp({
+    db,
+    master,
+    config,
+    logger: opts.logger ?? true,
+    pokeSequencer: () => sequencer?.poke(),
+    sequencerActive: () => sequencer?.active ?? false,
+  });
+  if (config.sequencer) {
+    sequencer = new Sequencer(db, master, { onError: (e) => app.log.error({ err: e }, 'sequencer pass failed') });
+    sequencer.start();
+  }
+  const address = await app.listen({ host: config.host, port: config.port });
+  opts.onListening?.(address);
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await sequencer?.stop();
+      await db.close();
+    })());
+  return { app, db, url: address, close };
+}
+
+/** Closes cleanly on the first SIGINT/SIGTERM; a second signal exits at once. */
+export function closeOnSignals(r: Pick<Running, 'close'>, log: (msg: string) => void = () => undefined): void {
+  let seen = false;
+  const handler = (sig: NodeJS.Signals) => {
+    if (seen) process.exit(130);
+    seen = true;
+    log(`${sig}: shutting down`);
+    r.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}

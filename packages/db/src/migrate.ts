@@ -1,0 +1,30 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Db } from './connect.js';
+import { DbError } from './errors.js';
+import * as m001 from './migrations/001-transparency-log.js';
+
+/** Every migration, in order. Each takes the dialect so one list serves SQLite and PostgreSQL. */
+const MIGRATIONS = { '001-transparency-log': m001 } as const;
+
+function provider(db: Db): MigrationProvider {
+  return {
+    getMigrations: () =>
+      Promise.resolve(
+        Object.fromEntries(Object.entries(MIGRATIONS).map(([name, m]): [string, Migration] => [name, { up: (k) => m.up(k, db.dialect) }])),
+      ),
+  };
+}
+
+/** Brings the schema up to date. Safe to run concurrently: Kysely takes a migration lock. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: provider(db) });
+  // Up to date already (the common case for a CLI next to a running server): take no lock.
+  const known = await migrator.getMigrations().catch(() => undefined);
+  if (known && known.every((m) => m.executedAt !== undefined)) return [];
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new DbError('DB_MIGRATION_FAILED', `database migration ${failed ?? ''} failed on ${db.location}: ${(error as Error).message}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,135 @@
+/**
+ * The database schema as TypeScript types for Kysely. Byte columns are Uint8Array (Buffer at
+ * runtime on both drivers); times are ISO 8601 UTC text so both dialects sort and compare them
+ * the same way; counters are numbers (PostgreSQL int8 is parsed to a JS number; every value we
+ * store stays below 2^53).
+ */
+import type { Generated } from 'kysely';
+
+export interface LogTable {
+  name: string;
+  origin: string;
+  kind: string;
+  description: string;
+  /** The index the next appended entry gets: entries are numbered as they are written. */
+  next_index: number;
+  /** The signed-note verifier key of the log's checkpoints. */
+  public_key: string;
+  /** The log's Ed25519 seed, encrypted with the instance's master key (see secrets.ts). */
+  signing_key: Uint8Array;
+  created_at: string;
+}
+
+export interface LogHeadTable {
+  log: string;
+  /** How many entries the latest signed checkpoint covers (the integrated size). */
+  size: number;
+  root: Uint8Array;
+  checkpoint: string;
+  updated_at: string;
+}
+
+export interface LogEntryTable {
+  log: string;
+  idx: number;
+  data: Uint8Array;
+  client_id: string | null;
+  /** Copies of fields inside `data`, kept only to filter queries; `data` is what is hashed. */
+  type: string | null;
+  actor: string | null;
+  ts: string | null;
+  received_at: string;
+}
+
+export interface LogTileTable {
+  log: string;
+  level: number;
+  idx: number;
+  width: number;
+  data: Uint8Array;
+}
+
+export interface LogCheckpointTable {
+  log: string;
+  size: number;
+  root: Uint8Array;
+  note: string;
+  created_at: string;
+}
+
+export interface LogWitnessTable {
+  log: string;
+  name: string;
+  public_key: string;
+  created_at: string;
+}
+
+export interface LogCosignatureTable {
+  log: string;
+  witness: string;
+  size: number;
+  /** The full cosigned checkpoint (checkpoint text + the witness's signature line). */
+  note: string;
+  cosigned_at: string;
+  received_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the secret part of the token; the secret itself is never stored. */
+  secret_hash: Uint8Array;
+  /** JSON array of scopes, e.g. ["log:append:acme-events","log:read:acme-events"]. */
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface SequencerLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
+export interface AlertRuleTable {
+  id: string;
+  log: string;
+  name: string;
+  /** JSON of the rule definition (see monitoring). */
+  definition: string;
+  enabled: number;
+  created_at: string;
+}
+
+export interface AlertTable {
+  id: Generated<number>;
+  rule_id: string;
+  log: string;
+  raised_at: string;
+  message: string;
+  first_index: number | null;
+  last_index: number | null;
+  acknowledged_at: string | null;
+}
+
+export interface MonitorCursorTable {
+  log: string;
+  next_index: number;
+}
+
+export interface Database {
+  log: LogTable;
+  log_head: LogHeadTable;
+  log_entry: LogEntryTable;
+  log_tile: LogTileTable;
+  log_checkpoint: LogCheckpointTable;
+  log_witness: LogWitnessTable;
+  log_cosignature: LogCosignatureTable;
+  api_token: ApiTokenTable;
+  sequencer_lease: SequencerLeaseTable;
+  alert_rule: AlertRuleTable;
+  alert: AlertTable;
+  monitor_cursor: MonitorCursorTable;
+}
