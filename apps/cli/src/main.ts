@@ -30,6 +30,8 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: Loader }
   'log verify-proof': { summary: 'verify a .tlog-proof offline', load: () => import('./commands/log-verify-proof.js') },
   'log tail': { summary: 'show (and follow) the latest entries of a log', load: () => import('./commands/log-tail.js') },
   'log add-witness': { summary: 'register a witness key for a log', load: () => import('./commands/log-add-witness.js') },
+  'log rule add': { summary: 'add a monitoring rule (bursts, off-hours activity, missing heartbeats)', load: () => import('./commands/log-rule-add.js') },
+  'log alerts': { summary: 'show monitoring rules and their alerts', load: () => import('./commands/log-alerts.js') },
   'token create': { summary: 'create a scoped API token for automation', load: () => import('./commands/token-create.js') },
   'witness run': { summary: 'run a witness of a log (separate process, separate host)', load: () => import('./commands/witness-run.js') },
   'witness keygen': { summary: 'create a witness key pair', load: () => import('./commands/witness-keygen.js') },

@@ -3,7 +3,7 @@
  * start the sequencer, listen, and shut down gracefully on SIGINT/SIGTERM (stop accepting, finish
  * in-flight requests, let the sequencer finish its pass, close the database).
  */
-import { AUDIT_LOG, MasterKey, Sequencer, ensureLog, logOrigin, migrateToLatest, openDatabase, type Db } from '@keygrade/db';
+import { AUDIT_LOG, MasterKey, Monitor, Sequencer, ensureLog, logOrigin, migrateToLatest, openDatabase, type Db, type Notifier } from '@keygrade/db';
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
 
@@ -36,11 +36,34 @@ export async function startServer(config: Config, opts: { logger?: boolean | obj
     sequencer = new Sequencer(db, master, { onError: (e) => app.log.error({ err: e }, 'sequencer pass failed') });
     sequencer.start();
   }
+  // Monitoring rules run next to the sequencer (one instance evaluates them; alerts go to the
+  // log, the database (for the UI and API) and the webhook).
+  const notify: Notifier = async (a) => {
+    app.log.warn({ alert: a }, 'monitoring alert');
+    if (!config.alertWebhook) return;
+    try {
+      await fetch(config.alertWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'log.alert', ...a }), signal: AbortSignal.timeout(10_000) });
+    } catch (e) {
+      app.log.error({ err: e }, 'alert webhook failed');
+    }
+  };
+  const monitor = new Monitor(db.kysely, { notify });
+  let monitoring = false;
+  const monitorTimer = setInterval(() => {
+    if (monitoring || !(sequencer?.active ?? false)) return;
+    monitoring = true;
+    monitor
+      .run(new Date())
+      .catch((e: unknown) => app.log.error({ err: e }, 'monitoring pass failed'))
+      .finally(() => (monitoring = false));
+  }, 1000);
+  monitorTimer.unref();
   const address = await app.listen({ host: config.host, port: config.port });
   opts.onListening?.(address);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      clearInterval(monitorTimer);
       await app.close();
       await sequencer?.stop();
       await db.close();

@@ -12,3 +12,4 @@ export * from './log/sequencer.js';
 export * from './log/verify.js';
 export * from './log/witnesses.js';
 export * from './log/monitor.js';
+export * from './log/inner.js';

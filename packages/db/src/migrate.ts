@@ -2,9 +2,10 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './connect.js';
 import { DbError } from './errors.js';
 import * as m001 from './migrations/001-transparency-log.js';
+import * as m002 from './migrations/002-tile-inner-hashes.js';
 
 /** Every migration, in order. Each takes the dialect so one list serves SQLite and PostgreSQL. */
-const MIGRATIONS = { '001-transparency-log': m001 } as const;
+const MIGRATIONS = { '001-transparency-log': m001, '002-tile-inner-hashes': m002 } as const;
 
 function provider(db: Db): MigrationProvider {
   return {

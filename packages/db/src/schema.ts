@@ -47,6 +47,8 @@ export interface LogTileTable {
   idx: number;
   width: number;
   data: Uint8Array;
+  /** Inner node hashes (tile-local levels 1..7), see log/inner.ts. */
+  inner: Uint8Array | null;
 }
 
 export interface LogCheckpointTable {

@@ -7,7 +7,7 @@
  */
 import { sql } from 'kysely';
 import { TileBuilder, cosignCheckpoint, emptyRoot, leafHash, openCheckpoint, parseVerifierKey, type WitnessSigner } from '@keygrade/tlog';
-import { appendEntries, rightmostTiles, type Db } from '@keygrade/db';
+import { appendEntries, rightmostTiles, tileInner, type Db } from '@keygrade/db';
 import type { HttpLog } from '../external/http-log.js';
 
 export type AlarmKind = 'split-view' | 'rollback' | 'bad-signature' | 'unreachable' | 'lagging';
@@ -162,10 +162,11 @@ export class Witness {
     await k.transaction().execute(async (trx) => {
       for (let i = 0; i < fresh.length; i += 1000) await appendEntries(trx, this.#o.log, fresh.slice(i, i + 1000).map((data) => ({ data })), at);
       for (const { tile, data } of tiles) {
+        const inner = tileInner(data, tile.width);
         await trx
           .insertInto('log_tile')
-          .values({ log: this.#o.log, level: tile.level, idx: tile.index, width: tile.width, data })
-          .onConflict((oc) => oc.columns(['log', 'level', 'idx']).doUpdateSet({ width: tile.width, data }))
+          .values({ log: this.#o.log, level: tile.level, idx: tile.index, width: tile.width, data, inner })
+          .onConflict((oc) => oc.columns(['log', 'level', 'idx']).doUpdateSet({ width: tile.width, data, inner }))
           .execute();
       }
       await trx.insertInto('log_checkpoint').values({ log: this.#o.log, size: cp.size, root: cp.root, note: text, created_at: at }).onConflict((oc) => oc.columns(['log', 'size']).doNothing()).execute();

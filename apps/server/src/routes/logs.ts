@@ -23,6 +23,7 @@ import {
   recordAction,
   witnessStatus,
   acceptCosignature,
+  listAlerts,
 } from '@keygrade/db';
 import { formatTlogProof, parseTilePath } from '@keygrade/tlog';
 import type { AppDeps } from '../app.js';
@@ -218,6 +219,23 @@ export function logRoutes(deps: AppDeps): FastifyPluginAsync {
       async (req) => {
         await getLog(db.kysely, req.params.log);
         return { witnesses: await witnessStatus(db.kysely, req.params.log, now()) };
+      },
+    );
+
+    app.get(
+      '/api/logs/:log/alerts',
+      {
+        schema: {
+          tags: ['logs'],
+          summary: 'Monitoring alerts raised on the log, newest first',
+          security: [{ token: [] }],
+          params: z.object({ log: logName }),
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        },
+      },
+      async (req) => {
+        await requireScope(db, req, 'read', req.params.log, now());
+        return { alerts: await listAlerts(db.kysely, req.params.log, req.query.limit) };
       },
     );
 

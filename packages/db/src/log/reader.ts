@@ -3,7 +3,8 @@
  * tlog-tiles, inclusion and consistency proofs from the stored tiles, and filtered entry queries.
  */
 import type { Kysely } from 'kysely';
-import { encodeEntryBundle, proveConsistency, proveInclusion, tileHashReader, type Tile } from '@keygrade/tlog';
+import { encodeEntryBundle, proveConsistency, proveInclusion, type Tile } from '@keygrade/tlog';
+import { storedHashReader } from './inner.js';
 import { DbError } from '../errors.js';
 import type { Database } from '../schema.js';
 
@@ -27,16 +28,6 @@ export async function readTile(k: Kysely<Database>, log: string, tile: Tile): Pr
   return new Uint8Array(row.data.subarray(0, tile.width * 32));
 }
 
-async function readTiles(k: Kysely<Database>, log: string, tiles: readonly Tile[]): Promise<Uint8Array[]> {
-  return Promise.all(
-    tiles.map(async (t) => {
-      const data = await readTile(k, log, t);
-      if (!data) throw new DbError('LOG_NOT_FOUND', `log ${log}: tile ${t.level}/${t.index} (width ${t.width}) is missing`);
-      return data;
-    }),
-  );
-}
-
 /** Entries `[index*256, index*256+width)` as a C2SP entry bundle, or undefined beyond the integrated size. */
 export async function readEntryBundle(k: Kysely<Database>, log: string, index: number, width: number, size: number): Promise<Uint8Array | undefined> {
   const first = index * 256;
@@ -58,7 +49,7 @@ export async function inclusionProof(k: Kysely<Database>, log: string, index: nu
   if (!Number.isSafeInteger(index) || index < 0 || index >= n || n > head.size) {
     throw new DbError('LOG_INDEX_OUT_OF_RANGE', `entry ${index} is not in log ${log} at size ${n} (the log has ${head.size} integrated entries)`);
   }
-  const proof = await proveInclusion(index, n, tileHashReader(n, (tiles) => readTiles(k, log, tiles)));
+  const proof = await proveInclusion(index, n, storedHashReader(k, log, n));
   return { index, size: n, proof, head };
 }
 
@@ -67,7 +58,7 @@ export async function consistencyProof(k: Kysely<Database>, log: string, size1: 
   if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0 || size1 > size2 || size2 > head.size) {
     throw new DbError('LOG_INDEX_OUT_OF_RANGE', `no consistency proof from ${size1} to ${size2}: log ${log} has ${head.size} integrated entries`);
   }
-  return proveConsistency(size1, size2, tileHashReader(size2, (tiles) => readTiles(k, log, tiles)));
+  return proveConsistency(size1, size2, storedHashReader(k, log, size2));
 }
 
 /** The latest cosigned checkpoints of each witness at exactly `size`. */

@@ -6,11 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { TileBuilder, formatCheckpoint, leafHash, partialTilesForSize, signNote, type TileData } from '@keygrade/tlog';
+import { TileBuilder, formatCheckpoint, partialTilesForSize, signNote, type TileData } from '@keygrade/tlog';
 import type { Db } from '../connect.js';
 import { DbError } from '../errors.js';
 import type { Database } from '../schema.js';
 import type { MasterKey } from '../secrets.js';
+import { fastLeafHash, tileInner } from './inner.js';
 import { logSigner } from './logs.js';
 
 const LOCK_KEY = 0x6b677371; // "kgsq": the advisory lock id of the sequencer
@@ -62,7 +63,7 @@ export async function integrateLog(k: Kysely<Database>, master: MasterKey, log: 
   for (const [i, r] of rows.entries()) {
     // Entries commit in index order, so what is visible is contiguous; stop at any hole.
     if (Number(r.idx) !== size + i) break;
-    leaves.push(leafHash(r.data));
+    leaves.push(fastLeafHash(r.data));
   }
   const builder = TileBuilder.resume(size, await rightmostTiles(k, log, size));
   builder.append(leaves);
@@ -75,10 +76,11 @@ export async function integrateLog(k: Kysely<Database>, master: MasterKey, log: 
   const changed = builder.takeChangedTiles();
   await k.transaction().execute(async (trx) => {
     for (const { tile, data } of changed) {
+      const inner = tileInner(data, tile.width);
       await trx
         .insertInto('log_tile')
-        .values({ log, level: tile.level, idx: tile.index, width: tile.width, data })
-        .onConflict((oc) => oc.columns(['log', 'level', 'idx']).doUpdateSet({ width: tile.width, data }))
+        .values({ log, level: tile.level, idx: tile.index, width: tile.width, data, inner })
+        .onConflict((oc) => oc.columns(['log', 'level', 'idx']).doUpdateSet({ width: tile.width, data, inner }))
         .execute();
     }
     await trx.insertInto('log_checkpoint').values({ log, size: newSize, root, note, created_at: at }).execute();

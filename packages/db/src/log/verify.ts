@@ -4,8 +4,9 @@
  * and its witnesses' cosignatures are checked. The report names the first bad index it can prove.
  */
 import type { Kysely } from 'kysely';
-import { TileBuilder, leafHash, openCheckpoint, parseVerifierKey, parseWitnessVerifierKey, tilesForSize, type Tile } from '@keygrade/tlog';
+import { TileBuilder, openCheckpoint, parseVerifierKey, parseWitnessVerifierKey, tilesForSize, type Tile } from '@keygrade/tlog';
 import type { Database } from '../schema.js';
+import { fastLeafHash, tileInner } from './inner.js';
 import { getLog } from './logs.js';
 import { cosignatureBy } from './witnesses.js';
 
@@ -88,7 +89,7 @@ export async function verifyLog(k: Kysely<Database>, name: string, opts: VerifyO
         badIndex(expected + leaves.length, `entry ${expected + leaves.length} is missing`);
         break;
       }
-      const h = leafHash(r.data);
+      const h = fastLeafHash(r.data);
       const tile = stored0.get(Math.floor(idx / 256));
       const pos = (idx % 256) * 32;
       if (!tile || tile.length < pos + 32) badIndex(idx, `entry ${idx} has no stored leaf hash (tile 0/${Math.floor(idx / 256)} is missing or short)`);
@@ -135,10 +136,11 @@ export async function verifyLog(k: Kysely<Database>, name: string, opts: VerifyO
     // Every stored tile of the signed tree must equal the rebuilt one.
     for (const t of tilesForSize(signedSize)) {
       const mine = rebuilt.get(`${t.level}/${t.index}`);
-      const row = await k.selectFrom('log_tile').select(['data', 'width']).where('log', '=', name).where('level', '=', t.level).where('idx', '=', t.index).executeTakeFirst();
+      const row = await k.selectFrom('log_tile').select(['data', 'width', 'inner']).where('log', '=', name).where('level', '=', t.level).where('idx', '=', t.index).executeTakeFirst();
       report.tiles++;
       if (!row || row.width < t.width) problems.push({ message: `tile ${t.level}/${t.index} is missing or shorter than ${t.width} hashes` });
       else if (!mine || !equal(new Uint8Array(row.data).subarray(0, t.width * 32), mine.data.subarray(0, t.width * 32))) problems.push({ message: `stored tile ${t.level}/${t.index} differs from the tile recomputed from the entries` });
+      else if (row.width === t.width && (!row.inner || !equal(new Uint8Array(row.inner), tileInner(mine.data, t.width)))) problems.push({ message: `the inner hashes stored with tile ${t.level}/${t.index} are wrong (proofs served from them would not verify)` });
     }
   }
 
