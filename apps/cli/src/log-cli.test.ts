@@ -94,6 +94,12 @@ for (const backend of testBackends()) {
       assert.equal(keys.code, 0, keys.stderr);
       const wkey = keys.stdout.split('\n')[0]!;
       assert.equal((await cli(['log', 'add-witness', 'acme', wkey])).code, 0);
+      // Every administrative action is in Keygrade's own audit log, and no secret is.
+      const tail = await cli(['log', 'tail', '--log', 'keygrade-audit', '--json']);
+      const actions = tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { entry: { action: string; actor: string } }).entry);
+      assert.deepEqual(actions.map((a) => a.action), ['log.create', 'token.create', 'log.witness.add']);
+      assert.match(actions[0]!.actor, /^cli:/);
+      assert.ok(!tail.stdout.includes(token.split('_')[2]!), 'the token secret is not logged');
 
       const append = async (url: string, evs: unknown[]) => {
         const r = await fetch(`${url}/api/logs/acme/entries`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: evs }) });

@@ -33,6 +33,8 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: Loader }
   'log rule add': { summary: 'add a monitoring rule (bursts, off-hours activity, missing heartbeats)', load: () => import('./commands/log-rule-add.js') },
   'log alerts': { summary: 'show monitoring rules and their alerts', load: () => import('./commands/log-alerts.js') },
   'token create': { summary: 'create a scoped API token for automation', load: () => import('./commands/token-create.js') },
+  'token list': { summary: 'list API tokens (never their secrets)', load: () => import('./commands/token-list.js') },
+  'token revoke': { summary: 'revoke an API token', load: () => import('./commands/token-revoke.js') },
   'witness run': { summary: 'run a witness of a log (separate process, separate host)', load: () => import('./commands/witness-run.js') },
   'witness keygen': { summary: 'create a witness key pair', load: () => import('./commands/witness-keygen.js') },
 };

@@ -1,4 +1,4 @@
-import { addWitness } from '@keygrade/db';
+import { addWitness, audited } from '@keygrade/db';
 import type { CommandSpec, Parsed } from '../command.js';
 import { DB_OPTION, withInstance } from '../instance.js';
 import { out, type Io } from '../io.js';
@@ -12,8 +12,9 @@ export const spec: CommandSpec = {
 };
 
 export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
-  return withInstance(io, values.db as string | undefined, async ({ db }) => {
-    const w = await addWitness(db.kysely, positionals[0]!, positionals[1]!, io.now());
+  return withInstance(io, values.db as string | undefined, async ({ db, who, ensureAuditLog }) => {
+    await ensureAuditLog();
+    const w = await audited(db.kysely, who(), 'log.witness.add', `log:${positionals[0]!}`, (trx) => addWitness(trx, positionals[0]!, positionals[1]!, io.now()), () => ({ key: positionals[1]! }));
     out(io, `Witness ${w.name} registered for ${positionals[0]!}; its cosignatures will be accepted and served with the checkpoint.`);
     return 0;
   });

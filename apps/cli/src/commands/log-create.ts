@@ -1,4 +1,4 @@
-import { createLog, logOrigin, type LogKind } from '@keygrade/db';
+import { audited, createLogIn, logOrigin, type LogKind } from '@keygrade/db';
 import type { CommandSpec, Parsed } from '../command.js';
 import { DB_OPTION, withInstance } from '../instance.js';
 import { out, type Io } from '../io.js';
@@ -17,9 +17,11 @@ export const spec: CommandSpec = {
 };
 
 export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
-  return withInstance(io, values.db as string | undefined, async ({ db, config, master }) => {
+  return withInstance(io, values.db as string | undefined, async ({ db, config, master, who, ensureAuditLog }) => {
     const name = positionals[0]!;
-    const log = await createLog(db, master(), { name, origin: logOrigin(config.logOrigin, name), kind: values.kind as LogKind, description: (values.description as string | undefined) ?? '' }, io.now());
+    await ensureAuditLog();
+    const opts = { name, origin: logOrigin(config.logOrigin, name), kind: values.kind as LogKind, description: (values.description as string | undefined) ?? '' };
+    const log = await audited(db.kysely, who(), 'log.create', `log:${name}`, (trx) => createLogIn(trx, master(), opts, io.now()), (l) => ({ origin: l.origin, kind: l.kind, publicKey: l.publicKey }));
     if (values.json) out(io, JSON.stringify(log, null, 2));
     else {
       out(io, `Created log ${log.name}`);

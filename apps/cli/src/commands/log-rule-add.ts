@@ -1,4 +1,4 @@
-import { addRule } from '@keygrade/db';
+import { addRule, audited } from '@keygrade/db';
 import { parse as parseYaml } from 'yaml';
 import type { CommandSpec, Parsed } from '../command.js';
 import { usage } from '../exit.js';
@@ -37,8 +37,9 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   } catch (e) {
     throw usage(`${source}: not valid ${values.rule !== undefined ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
   }
-  return withInstance(io, values.db as string | undefined, async ({ db }) => {
-    const r = await addRule(db.kysely, positionals[0]!, positionals[1]!, def, io.now());
+  return withInstance(io, values.db as string | undefined, async ({ db, who, ensureAuditLog }) => {
+    await ensureAuditLog();
+    const r = await audited(db.kysely, who(), 'log.rule.add', `log:${positionals[0]!}`, (trx) => addRule(trx, positionals[0]!, positionals[1]!, def, io.now()), (x) => ({ id: x.id, name: x.name, definition: x.definition }));
     out(io, `Rule ${r.name} (${r.definition.kind}) added to ${r.log}: ${r.id}`);
     return 0;
   });

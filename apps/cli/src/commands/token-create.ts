@@ -1,4 +1,4 @@
-import { createToken } from '@keygrade/db';
+import { audited, createToken } from '@keygrade/db';
 import type { CommandSpec, Parsed } from '../command.js';
 import { usage } from '../exit.js';
 import { DB_OPTION, withInstance } from '../instance.js';
@@ -23,10 +23,12 @@ export async function run({ values }: Parsed, io: Io): Promise<number> {
   if (!values.scope) throw usage('--scope is required, e.g. --scope log:append:acme-events');
   const days = Number(values.expires);
   if (!Number.isInteger(days) || days < 0 || days > 3650) throw usage(`--expires must be a number of days 0-3650 (got "${values.expires as string}")`);
-  return withInstance(io, values.db as string | undefined, async ({ db }) => {
+  return withInstance(io, values.db as string | undefined, async ({ db, who, ensureAuditLog }) => {
     const expiresAt = days === 0 ? undefined : new Date(io.now().getTime() + days * 86_400_000);
     const scopes = (values.scope as string).split(',').map((s) => s.trim()).filter(Boolean);
-    const { token, info } = await createToken(db.kysely, { name: values.name as string, scopes, expiresAt }, io.now());
+    await ensureAuditLog();
+    // The audit entry names the token and its scopes; the secret never leaves this process.
+    const { token, info } = await audited(db.kysely, who(), 'token.create', `token:${values.name as string}`, (trx) => createToken(trx, { name: values.name as string, scopes, expiresAt }, io.now()), (r) => ({ id: r.info.id, scopes: r.info.scopes, expiresAt: r.info.expiresAt }));
     if (values.json) out(io, JSON.stringify({ token, ...info }, null, 2));
     else {
       out(io, token);

@@ -45,6 +45,32 @@ export async function recordAction(trx: Kysely<Database>, a: AuditAction): Promi
   return r!;
 }
 
+/** Who does something, for the audit entry: `user:<id>`, `token:<id>`, `cli:<user>@<host>`, `system`. */
+export interface Who {
+  actor: string;
+  requestId: string;
+  at: Date;
+}
+
+/**
+ * Runs a state change and writes its audit entry in the same transaction: both commit or
+ * neither does. `details` (hashed into the entry, never stored in it) must not hold secrets.
+ */
+export async function audited<T>(
+  k: Kysely<Database>,
+  who: Who,
+  action: string,
+  object: string,
+  change: (trx: Kysely<Database>) => Promise<T>,
+  details?: (result: T) => unknown,
+): Promise<T> {
+  return k.transaction().execute(async (trx) => {
+    const result = await change(trx);
+    await recordAction(trx, { ts: who.at.toISOString(), actor: who.actor, action, object, requestId: who.requestId, result: 'ok', details: details?.(result) });
+    return result;
+  });
+}
+
 export interface CustodianEvent {
   /** The custodian's own id of the event; appending it again is idempotent. */
   id: string;

@@ -34,9 +34,15 @@ export function logOrigin(prefix: string, name: string): string {
 
 const sealContext = (name: string) => `log-signing-key:${name}`;
 
-/** Creates a log with a fresh key and its signed empty checkpoint (size 0). */
-export async function createLog(
-  db: Db,
+/** Creates a log with a fresh key and its signed empty checkpoint (size 0), in its own transaction. */
+export async function createLog(db: Db, master: MasterKey, opts: { name: string; origin: string; kind: LogKind; description?: string }, now: Date): Promise<LogInfo> {
+  await db.kysely.transaction().execute((trx) => createLogIn(trx, master, opts, now));
+  return getLog(db.kysely, opts.name);
+}
+
+/** Creates a log inside the caller's transaction `trx` (so the caller can audit it in the same one). */
+export async function createLogIn(
+  trx: Kysely<Database>,
   master: MasterKey,
   opts: { name: string; origin: string; kind: LogKind; description?: string },
   now: Date,
@@ -47,7 +53,7 @@ export async function createLog(
   const at = now.toISOString();
   const root = emptyRoot();
   const note = signNote(formatCheckpoint({ origin: opts.origin, size: 0, root }), [signer]);
-  await db.kysely.transaction().execute(async (trx) => {
+  {
     const exists = await trx.selectFrom('log').select('name').where((eb) => eb.or([eb('name', '=', opts.name), eb('origin', '=', opts.origin)])).executeTakeFirst();
     if (exists) throw new DbError('LOG_EXISTS', `a log named "${opts.name}" (or with origin ${opts.origin}) already exists`);
     await trx
@@ -56,8 +62,8 @@ export async function createLog(
       .execute();
     await trx.insertInto('log_head').values({ log: opts.name, size: 0, root, checkpoint: note, updated_at: at }).execute();
     await trx.insertInto('log_checkpoint').values({ log: opts.name, size: 0, root, note, created_at: at }).execute();
-  });
-  return getLog(db.kysely, opts.name);
+  }
+  return getLog(trx, opts.name);
 }
 
 /** Creates the log when it is missing; returns it either way. */
