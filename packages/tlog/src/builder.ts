@@ -28,6 +28,12 @@ function newEdge(index: number): Edge {
   return { index, width: 0, data: new Uint8Array(FULL_BYTES), stack: [], stackLevels: [], dirty: false };
 }
 
+/** Options of TileBuilder. */
+export interface TileBuilderOptions {
+  /** The tree hasher to use (default: the portable @noble/hashes one). */
+  readonly hasher?: TreeHasher;
+}
+
 /**
  * Builds C2SP tlog-tiles incrementally.
  *
@@ -41,10 +47,15 @@ export class TileBuilder {
   readonly #edges: Edge[] = [];
   #completed: TileData[] = [];
   #root: Uint8Array | undefined;
-  readonly #hasher = new TreeHasher();
+  readonly #hasher: TreeHasher;
 
-  /** An empty tree. Use TileBuilder.resume to continue an existing one. */
-  constructor() {}
+  /**
+   * An empty tree. Use TileBuilder.resume to continue an existing one. `options.hasher` swaps in
+   * another SHA-256 implementation (e.g. node:crypto in a server) with identical results.
+   */
+  constructor(options: TileBuilderOptions = {}) {
+    this.#hasher = options.hasher ?? new TreeHasher();
+  }
 
   /**
    * Continues the tree of `size` from its partial tiles (exactly the tiles partialTilesForSize(size)
@@ -52,9 +63,9 @@ export class TileBuilder {
    * Throws TLOG_BUILDER_STATE when tiles are missing, extra, or of the wrong width or length,
    * or when the root differs.
    */
-  static resume(size: number, partialTiles: readonly TileData[], expectedRoot?: Uint8Array): TileBuilder {
+  static resume(size: number, partialTiles: readonly TileData[], expectedRoot?: Uint8Array, options: TileBuilderOptions = {}): TileBuilder {
     checkCount(size, 'tree size');
-    const b = new TileBuilder();
+    const b = new TileBuilder(options);
     const want = partialTilesForSize(size);
     const given = new Map<string, TileData>();
     for (const td of partialTiles) {

@@ -25,6 +25,9 @@ import {
   type OpenNoteOptions,
   parseEd25519KeyOfType,
   parseEd25519SignerOfType,
+  parseVerifierKey,
+  decodeKeyString,
+  type Ed25519NoteVerifier,
 } from './note.js';
 
 /** Signature type byte of cosignature/v1 witness keys (signed-note §Signature types). */
@@ -111,6 +114,15 @@ export function parseWitnessVerifierKey(vkey: string): WitnessVerifier {
     vkey,
     verify: (message, signature) => verifyWitness(publicKey, message, signature),
   };
+}
+
+/**
+ * Parses a verifier key of either kind this package checks: an Ed25519 note key (type 0x01,
+ * e.g. a log key) or a cosignature/v1 witness key (type 0x04). For lists of trusted keys.
+ */
+export function parseAnyVerifierKey(vkey: string): Ed25519NoteVerifier | WitnessVerifier {
+  const { type } = decodeKeyString(vkey, 'verifier key');
+  return type === SIGNATURE_TYPE_COSIGNATURE_V1 ? parseWitnessVerifierKey(vkey) : parseVerifierKey(vkey);
 }
 
 /**

@@ -68,6 +68,11 @@ test('TreeHasher reuse gives the same hashes as the one-shot functions, into giv
         h.node(acc, l, acc);
         assert.deepEqual(acc, want);
         acc = out;
+        // The pair form hashes two adjacent hashes in one buffer, also in place.
+        const pair = Uint8Array.of(...acc, ...l);
+        assert.deepEqual(h.nodeOfPair(pair), nodeHash(acc, l));
+        h.nodeOfPair(pair, pair.subarray(0, 32));
+        assert.deepEqual(pair.subarray(0, 32), nodeHash(acc, l));
       }
     }),
   );

@@ -43,6 +43,16 @@ export class TreeHasher {
     w.update(NODE_PREFIX).update(left).update(right).digestInto(out);
     return out;
   }
+
+  /**
+   * Node hash of two adjacent hashes: SHA-256(0x01 || pair) where `pair` is the 64 bytes
+   * left || right (e.g. a view into tile data). `out` may overlap `pair`.
+   */
+  nodeOfPair(pair: Uint8Array, out: Uint8Array = new Uint8Array(HASH_SIZE)): Uint8Array {
+    const w = this.#fresh._cloneInto(this.#work);
+    w.update(NODE_PREFIX).update(pair).digestInto(out);
+    return out;
+  }
 }
 
 /** RFC 9162 leaf hash: SHA-256(0x00 || entry). */

@@ -246,15 +246,19 @@ export class MemoryTree implements HashReader {
     return first;
   }
 
-  /** Hash of a full subtree node; throws TLOG_INDEX_OUT_OF_RANGE if the tree does not hold it yet. */
+  /** Hash of a full subtree node (a copy); throws TLOG_INDEX_OUT_OF_RANGE if the tree does not hold it yet. */
   node(node: NodeId): Uint8Array {
+    return this.#node(node).slice();
+  }
+
+  #node(node: NodeId): Uint8Array {
     checkNodeId(node);
     const h = this.#levels[node.level]?.[node.index];
     if (!h) throw new TlogError('TLOG_INDEX_OUT_OF_RANGE', `node (level ${node.level}, index ${node.index}) is not a full subtree of a tree of size ${this.size}`);
     return h;
   }
 
-  /** HashReader: hashes of full subtree nodes, in order. */
+  /** HashReader: hashes (copies) of full subtree nodes, in order. */
   readHashes(nodes: readonly NodeId[]): Promise<readonly Uint8Array[]> {
     try {
       return Promise.resolve(nodes.map((n) => this.node(n)));
@@ -264,7 +268,8 @@ export class MemoryTree implements HashReader {
   }
 
   #run<T>(plan: ProofPlan<T>): T {
-    return plan.assemble(plan.nodes.map((n) => this.node(n)));
+    // assemble copies what it returns, so the stored hashes can go in as they are.
+    return plan.assemble(plan.nodes.map((n) => this.#node(n)));
   }
 
   #checkSize(size: number): void {

@@ -163,6 +163,24 @@ test('tileHashReader with a root: authenticated tiles are kept, so later reads f
   assert.deepEqual(calls[1]!.map(tilePath), ['tile/0/002']);
 });
 
+test('tileHashReader keeps up to cacheTiles tiles, trusted or not', async () => {
+  for (const [cacheTiles, fetches] of [
+    [undefined, 1],
+    [0, 2],
+  ] as const) {
+    const calls: Tile[][] = [];
+    const r = tileHashReader(N, fetcher(calls), cacheTiles === undefined ? {} : { cacheTiles });
+    assert.deepEqual(await proveInclusion(9, N, r), tree.inclusionProof(9, N));
+    assert.deepEqual(await proveInclusion(10, N, r), tree.inclusionProof(10, N));
+    assert.equal(calls.length, fetches);
+  }
+  // With a root and a tiny cache, evicted tiles are fetched and authenticated again.
+  const calls: Tile[][] = [];
+  const r = tileHashReader(N, fetcher(calls), { root: tree.root(N), cacheTiles: 2 });
+  for (const i of [5, 700, 69999, 5]) assert.deepEqual(await proveInclusion(i, N, r), tree.inclusionProof(i, N));
+  assert.equal(calls.length, 4);
+});
+
 test('tileHashReader with a root rejects any changed tile, and wrong lengths always', async () => {
   const size = 70000;
   const root = tree.root(size);

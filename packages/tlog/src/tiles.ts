@@ -183,24 +183,6 @@ export function tileForNode(node: NodeId, size?: number): TileSlot {
   return { tile: { level, index, width }, offset, count };
 }
 
-/**
- * Hash of the `count` (a power of two) hashes from hash `offset` of tile data: the node they
- * are the leaves of. One hash is returned as a copy.
- */
-export function tileSubtreeHash(data: Uint8Array, offset: number, count: number, hasher: TreeHasher = new TreeHasher()): Uint8Array {
-  const start = offset * HASH_SIZE;
-  const buf = data.slice(start, start + count * HASH_SIZE);
-  if (buf.length !== count * HASH_SIZE) throw new TlogError('TLOG_TILE_DATA', `tile data of ${data.length} bytes has no hashes ${offset}..${offset + count - 1}`);
-  for (let w = count; w > 1; w /= 2) {
-    for (let i = 0; i < w / 2; i++) {
-      const l = buf.subarray(2 * i * HASH_SIZE, (2 * i + 1) * HASH_SIZE);
-      const r = buf.subarray((2 * i + 1) * HASH_SIZE, (2 * i + 2) * HASH_SIZE);
-      hasher.node(l, r, buf.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
-    }
-  }
-  return count === 1 ? buf : buf.slice(0, HASH_SIZE);
-}
-
 /** Fetches tiles in one batch: resolves to the data of each tile, in order. */
 export type TileFetcher = (tiles: readonly Tile[]) => Promise<readonly Uint8Array[]>;
 
@@ -210,10 +192,15 @@ export interface TileHashReaderOptions {
    * Root of the tree at `size` (e.g. from a verified checkpoint). When given, every fetched tile
    * is authenticated before use: the reader also fetches the partial tiles of the tree (which
    * must hash to this root) and the parent tiles of every full tile up to a partial one (each
-   * full tile must hash to the entry its parent holds for it). Authenticated tiles are kept in
-   * the reader, so later reads fetch less. Without a root, tiles are trusted as fetched.
+   * full tile must hash to the entry its parent holds for it). Without a root, tiles are
+   * trusted as fetched.
    */
   readonly root?: Uint8Array;
+  /**
+   * How many tiles the reader keeps, with every subtree hash inside them, so later reads of the
+   * same tiles neither fetch nor hash again (default 64, about 16 KiB each; 0 keeps none).
+   */
+  readonly cacheTiles?: number;
 }
 
 function tileKey(t: Tile): string {
@@ -221,11 +208,33 @@ function tileKey(t: Tile): string {
 }
 
 /**
+ * Every full subtree inside a tile: levels[r] holds the floor(width / 2^r) hashes of height r
+ * above the tile's own hashes (levels[0] = the tile data itself).
+ */
+function tileLevels(data: Uint8Array, width: number, hasher: TreeHasher): Uint8Array[] {
+  const levels = [data];
+  let cur = data;
+  for (let n = Math.floor(width / 2); n > 0; n = Math.floor(n / 2)) {
+    const next = new Uint8Array(n * HASH_SIZE);
+    for (let i = 0; i < n; i++) hasher.nodeOfPair(cur.subarray(2 * i * HASH_SIZE, (2 * i + 2) * HASH_SIZE), next.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
+    levels.push(next);
+    cur = next;
+  }
+  return levels;
+}
+
+function slotHash(levels: readonly Uint8Array[], slot: TileSlot): Uint8Array {
+  const height = Math.log2(slot.count);
+  const at = (slot.offset / slot.count) * HASH_SIZE;
+  return levels[height]!.slice(at, at + HASH_SIZE);
+}
+
+/**
  * A HashReader over tiles for the tree of `size`: maps each requested node to its tile, fetches
- * every tile needed in one `fetchTiles` call, checks each tile's length (width·32 bytes; a full
- * tile is also accepted for a partial one, as tlog-tiles lets clients fall back to it) and
- * hashes up inside tiles for levels that are not multiples of 8. Pass `options.root` to
- * authenticate the tiles against a known root.
+ * the tiles it does not hold yet in one `fetchTiles` call, checks each tile's length
+ * (width·32 bytes; a full tile is also accepted for a partial one, as tlog-tiles lets clients
+ * fall back to it) and hashes up inside tiles for levels that are not multiples of 8. Pass
+ * `options.root` to authenticate the tiles against a known root.
  *
  * @example
  * const reader = tileHashReader(cp.size, (tiles) => Promise.all(tiles.map((t) => get(tilePath(t)))), { root: cp.root });
@@ -235,10 +244,23 @@ export function tileHashReader(size: number, fetchTiles: TileFetcher, options: T
   checkCount(size, 'tree size');
   const root = options.root;
   if (root !== undefined) checkHash(root, 'root');
-  const verified = new Map<string, Uint8Array>();
+  const maxCached = options.cacheTiles ?? 64;
+  checkCount(maxCached, 'cacheTiles');
+  // Tiles held (authenticated, when there is a root), with their inner subtree hashes, oldest first.
+  const held = new Map<string, Uint8Array[]>();
 
-  async function fetchChecked(tiles: readonly Tile[]): Promise<Map<string, Uint8Array>> {
-    const out = new Map<string, Uint8Array>();
+  function hold(k: string, levels: Uint8Array[]): void {
+    held.delete(k);
+    held.set(k, levels);
+    while (held.size > maxCached) held.delete(held.keys().next().value!);
+  }
+
+  function tileAt(level: number, index: number): Tile {
+    return { level, index, width: tileWidthAt(level, index, size) };
+  }
+
+  async function fetchChecked(tiles: readonly Tile[], hasher: TreeHasher): Promise<Map<string, Uint8Array[]>> {
+    const out = new Map<string, Uint8Array[]>();
     if (tiles.length === 0) return out;
     const data = await fetchTiles(tiles);
     if (!Array.isArray(data) || data.length !== tiles.length) {
@@ -250,49 +272,48 @@ export function tileHashReader(size: number, fetchTiles: TileFetcher, options: T
       if (!(d instanceof Uint8Array) || (d.length !== want && d.length !== TILE_WIDTH * HASH_SIZE)) {
         throw new TlogError('TLOG_TILE_DATA', `tile ${tilePath(t)} is ${d instanceof Uint8Array ? d.length : typeof d} bytes, expected ${want}`);
       }
-      out.set(tileKey(t), d.length === want ? d : d.subarray(0, want));
+      out.set(tileKey(t), tileLevels(d.length === want ? d : d.subarray(0, want), t.width, hasher));
     });
     return out;
   }
 
-  function tileAt(level: number, index: number): Tile {
-    return { level, index, width: tileWidthAt(level, index, size) };
-  }
-
-  async function fetchVerified(want: readonly Tile[], rootHash: Uint8Array, hasher: TreeHasher): Promise<Map<string, Uint8Array>> {
+  /** Fetches what is missing of `want` (plus, with a root, what authenticates it) and checks it. */
+  async function load(want: readonly Tile[], hasher: TreeHasher): Promise<Map<string, Uint8Array[]>> {
     const need = new Map<string, Tile>();
-    const queue = want.filter((t) => !verified.has(tileKey(t)));
-    if (queue.length > 0) for (const t of partialTilesForSize(size)) if (!verified.has(tileKey(t))) queue.push(t);
+    const queue = want.filter((t) => !held.has(tileKey(t)));
+    if (root !== undefined && queue.length > 0) {
+      for (const t of partialTilesForSize(size)) queue.push(t);
+    }
     while (queue.length > 0) {
       const t = queue.pop()!;
       const k = tileKey(t);
-      if (need.has(k) || verified.has(k)) continue;
+      if (need.has(k) || held.has(k)) continue;
       need.set(k, t);
-      if (t.width === TILE_WIDTH) queue.push(tileAt(t.level + 1, Math.floor(t.index / TILE_WIDTH)));
+      if (root !== undefined && t.width === TILE_WIDTH) queue.push(tileAt(t.level + 1, Math.floor(t.index / TILE_WIDTH)));
     }
-    const fetched = await fetchChecked([...need.values()]);
-    const get = (t: Tile): Uint8Array => fetched.get(tileKey(t)) ?? verified.get(tileKey(t))!;
-    // Partial tiles: recompute the root from them.
-    const plan = planTreeHash(size);
-    if (plan.nodes.some((n) => fetched.has(tileKey(tileForNode(n, size).tile)))) {
-      const got = plan.assemble(plan.nodes.map((n) => {
-        const s = tileForNode(n, size);
-        return tileSubtreeHash(get(s.tile), s.offset, s.count, hasher);
-      }));
-      if (!bytesEqual(got, rootHash)) throw new TlogError('TLOG_TILE_MISMATCH', `tiles give root ${toHex(got)} for tree size ${size}, expected ${toHex(rootHash)}`);
-    }
-    // Full tiles: each must hash to the entry its parent tile holds for it.
-    for (const t of need.values()) {
-      if (t.width !== TILE_WIDTH) continue;
-      const parent = get(tileAt(t.level + 1, Math.floor(t.index / TILE_WIDTH)));
-      const at = (t.index % TILE_WIDTH) * HASH_SIZE;
-      if (!bytesEqual(tileSubtreeHash(get(t), 0, TILE_WIDTH, hasher), parent.subarray(at, at + HASH_SIZE))) {
-        throw new TlogError('TLOG_TILE_MISMATCH', `tile ${tilePath(t)} does not hash to the entry its parent tile holds for it`);
+    const fetched = await fetchChecked([...need.values()], hasher);
+    const get = (t: Tile): Uint8Array[] => fetched.get(tileKey(t)) ?? held.get(tileKey(t))!;
+    if (root !== undefined) {
+      // When a partial tile was fetched, recompute the root from all of them.
+      const plan = planTreeHash(size);
+      const slots = plan.nodes.map((n) => tileForNode(n, size));
+      if (slots.some((sl) => fetched.has(tileKey(sl.tile)))) {
+        const got = plan.assemble(slots.map((sl) => slotHash(get(sl.tile), sl)));
+        if (!bytesEqual(got, root)) throw new TlogError('TLOG_TILE_MISMATCH', `tiles give root ${toHex(got)} for tree size ${size}, expected ${toHex(root)}`);
+      }
+      // Full tiles: each must hash to the entry its parent tile holds for it.
+      for (const t of need.values()) {
+        if (t.width !== TILE_WIDTH) continue;
+        const parent = get(tileAt(t.level + 1, Math.floor(t.index / TILE_WIDTH)))[0]!;
+        const at = (t.index % TILE_WIDTH) * HASH_SIZE;
+        if (!bytesEqual(get(t)[TILE_HEIGHT]!, parent.subarray(at, at + HASH_SIZE))) {
+          throw new TlogError('TLOG_TILE_MISMATCH', `tile ${tilePath(t)} does not hash to the entry its parent tile holds for it`);
+        }
       }
     }
-    for (const [k, d] of fetched) verified.set(k, d);
-    const out = new Map<string, Uint8Array>();
+    const out = new Map<string, Uint8Array[]>();
     for (const t of want) out.set(tileKey(t), get(t));
+    for (const [k, levels] of fetched) hold(k, levels);
     return out;
   }
 
@@ -300,10 +321,9 @@ export function tileHashReader(size: number, fetchTiles: TileFetcher, options: T
     async readHashes(nodes: readonly NodeId[]): Promise<readonly Uint8Array[]> {
       const slots = nodes.map((n) => tileForNode(n, size));
       const want = new Map<string, Tile>();
-      for (const s of slots) want.set(tileKey(s.tile), s.tile);
-      const hasher = new TreeHasher();
-      const data = root === undefined ? await fetchChecked([...want.values()]) : await fetchVerified([...want.values()], root, hasher);
-      return slots.map((s) => tileSubtreeHash(data.get(tileKey(s.tile))!, s.offset, s.count, hasher));
+      for (const sl of slots) want.set(tileKey(sl.tile), sl.tile);
+      const tiles = await load([...want.values()], new TreeHasher());
+      return slots.map((sl) => slotHash(tiles.get(tileKey(sl.tile))!, sl));
     },
   };
 }

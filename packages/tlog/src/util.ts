@@ -46,11 +46,6 @@ export function trailingZeros(x: number): number {
   return n;
 }
 
-/** True when x is a power of two (x >= 1). */
-export function isPowerOfTwo(x: number): boolean {
-  return x >= 1 && x === 2 ** (bitLength(x) - 1);
-}
-
 /** The largest power of two strictly below n, for n >= 2 (the RFC 9162 split point k). */
 export function splitPoint(n: number): number {
   return 2 ** (bitLength(n - 1) - 1);

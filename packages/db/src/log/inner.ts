@@ -7,13 +7,30 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { HashReader, NodeId } from '@keygrade/tlog';
+import { TreeHasher, type HashReader, type NodeId } from '@keygrade/tlog';
 import { DbError } from '../errors.js';
 import type { Database } from '../schema.js';
 
 export const INNER_SLOTS = 254;
 
 const LEAF = Uint8Array.of(0);
+const NODE = Uint8Array.of(1);
+
+/** The tree hasher on node's native SHA-256: same results as the portable one, about 2x faster in bulk. */
+export class NativeTreeHasher extends TreeHasher {
+  override leaf(entry: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
+    out.set(createHash('sha256').update(LEAF).update(entry).digest());
+    return out;
+  }
+  override node(left: Uint8Array, right: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
+    out.set(createHash('sha256').update(NODE).update(left).update(right).digest());
+    return out;
+  }
+  override nodeOfPair(pair: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
+    out.set(createHash('sha256').update(NODE).update(pair).digest());
+    return out;
+  }
+}
 /** RFC 9162 leaf hash with node's native SHA-256 (several times faster than the portable one for bulk work). */
 export function fastLeafHash(entry: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(LEAF).update(entry).digest());

@@ -11,7 +11,7 @@ import type { Db } from '../connect.js';
 import { DbError } from '../errors.js';
 import type { Database } from '../schema.js';
 import type { MasterKey } from '../secrets.js';
-import { fastLeafHash, tileInner } from './inner.js';
+import { NativeTreeHasher, fastLeafHash, tileInner } from './inner.js';
 import { logSigner } from './logs.js';
 
 const LOCK_KEY = 0x6b677371; // "kgsq": the advisory lock id of the sequencer
@@ -65,7 +65,7 @@ export async function integrateLog(k: Kysely<Database>, master: MasterKey, log: 
     if (Number(r.idx) !== size + i) break;
     leaves.push(fastLeafHash(r.data));
   }
-  const builder = TileBuilder.resume(size, await rightmostTiles(k, log, size));
+  const builder = TileBuilder.resume(size, await rightmostTiles(k, log, size), undefined, { hasher: new NativeTreeHasher() });
   builder.append(leaves);
   const newSize = size + leaves.length;
   const root = builder.root();

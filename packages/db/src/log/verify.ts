@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import { TileBuilder, openCheckpoint, parseVerifierKey, parseWitnessVerifierKey, tilesForSize, type Tile } from '@keygrade/tlog';
 import type { Database } from '../schema.js';
-import { fastLeafHash, tileInner } from './inner.js';
+import { NativeTreeHasher, fastLeafHash, tileInner } from './inner.js';
 import { getLog } from './logs.js';
 import { cosignatureBy } from './witnesses.js';
 
@@ -70,7 +70,7 @@ export async function verifyLog(k: Kysely<Database>, name: string, opts: VerifyO
   let mark = 0;
   let lastGoodCheckpoint = 0;
 
-  const builder = new TileBuilder();
+  const builder = new TileBuilder({ hasher: new NativeTreeHasher() });
   const rebuilt = new Map<string, { tile: Tile; data: Uint8Array }>();
   const chunk = opts.chunk ?? 16384;
   let expected = 0;
