@@ -22,7 +22,7 @@ export interface CommandSpec {
   /** e.g. `catalog show` */
   name: string;
   summary: string;
-  /** Positional arguments, e.g. `<edition>`; a trailing `?` marks an optional one: `[file]`. */
+  /** Positional arguments, e.g. `<edition>`; `[file]` is optional; a last one ending in `...` takes any number. */
   args: readonly string[];
   options: Readonly<Record<string, OptionSpec>>;
   description?: string;
@@ -65,7 +65,8 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[], io: Io)
   if (parsed.positionals.length < required) {
     throw usage(`missing argument${required - parsed.positionals.length > 1 ? 's' : ''}: ${spec.args.slice(parsed.positionals.length, required).join(' ')}\nUsage: keygrade ${spec.name} ${usageLine(spec)}`);
   }
-  if (parsed.positionals.length > spec.args.length) {
+  const variadic = spec.args.at(-1)?.endsWith('...]') === true || spec.args.at(-1)?.endsWith('...>') === true;
+  if (!variadic && parsed.positionals.length > spec.args.length) {
     throw usage(`unexpected argument: ${parsed.positionals[spec.args.length]}\nUsage: keygrade ${spec.name} ${usageLine(spec)}`);
   }
   const values: Values = {};
