@@ -26,6 +26,7 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: Loader }
   'rng health': { summary: 'SP 800-90B health tests and min-entropy estimate of raw samples', load: () => import('./commands/rng-health.js') },
   'rng dice': { summary: 'check dice rolls: fairness (χ²) and entropy for a key', load: () => import('./commands/rng-dice.js') },
   'rng cards': { summary: 'check a shuffled deck: duplicates, missing cards, entropy for a key', load: () => import('./commands/rng-cards.js') },
+  'rng test': { summary: 'NIST SP 800-22 statistical tests (sts-2.1.2) on random bits, one or many streams', load: () => import('./commands/rng-test.js') },
   serve: { summary: 'run the server: API, C2SP log endpoints and the log sequencer', load: () => import('./commands/serve.js') },
   'log create': { summary: 'create a tamper-evident log for a custodian\'s events', load: () => import('./commands/log-create.js') },
   'log list': { summary: 'list logs with size, pending entries and witnesses', load: () => import('./commands/log-list.js') },

@@ -24,3 +24,4 @@ export { chiSquareCritical, chiSquareGoodnessOfFit, chiSquareSurvival, gammaP, g
 export { diceEntropyBits, requireEntropy, rollsNeeded, shuffleEntropyBits } from './entropy.js';
 export { analyzeDice, parseDiceRolls, type DiceReport, type Roll } from './dice.js';
 export { analyzeDeck, fullDeck, parseCards, RANKS, SUITS, type Card, type DeckReport } from './cards.js';
+export * from './sp800-22/index.js';
