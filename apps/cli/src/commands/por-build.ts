@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, write as fsWrite, writeSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { basename, dirname, join, resolve } from 'node:path';
+import { canonicalJson } from '@keygrade/tlog';
+import { buildLiabilitiesTreeParallel } from '@keygrade/reserves/node';
+import {
+  AccountTable,
+  accountsReader,
+  buildLiabilitiesTree,
+  emitStoreIndex,
+  formatAmount,
+  formatOf,
+  keyFingerprint,
+  manifestBody,
+  manifestHash,
+  parseAssetList,
+  publicKeyOf,
+  ReservesError,
+  signManifest,
+  storeMeta,
+  toHex,
+  verifySignature,
+  type AccountsFormat,
+  type AccountsReader,
+  type LiabilitiesTree,
+  type SignedManifest,
+  type StoreFile,
+} from '@keygrade/reserves';
+import type { CommandSpec, Parsed } from '../command.js';
+import { EXIT, ExitError, usage } from '../exit.js';
+import { out, type Io } from '../io.js';
+import { progressBar } from '../progress.js';
+import { DEFAULT_KEY_FILE, nodeSha256, readManifest, readSigningKey } from './por-common.js';
+
+/** From this many accounts on, hashing runs on worker threads. */
+const PARALLEL_FROM = 50_000;
+
+/** Up to this many accounts, `--proof-files auto` also writes one proof file per account. */
+export const PROOF_FILES_LIMIT = 100_000;
+
+export const spec: CommandSpec = {
+  name: 'por build',
+  summary: 'Build a proof-of-reserves snapshot from an accounts file: the liabilities Merkle-sum tree, the signed manifest, and every customer\'s inclusion proof.',
+  description: [
+    'The accounts file is CSV with a header `id,<SYMBOL>,…` or NDJSON lines {"id":…,"balances":{"BTC":"1.5"}}, read as a stream',
+    '(any size). Amounts are decimal text, converted exactly to base units. Any bad row (bad amount, too many decimals,',
+    'negative value, unknown asset, duplicate id) stops the build with file:line and nothing is written.',
+    '',
+    'The output folder receives manifest.json (publish it), root.txt, store/ (private: serves any customer\'s proof with',
+    '`keygrade por proof`) and, for up to 100,000 accounts, proofs/ with one file per customer and proofs/index.csv.',
+  ].join('\n'),
+  args: ['<accounts>'],
+  options: {
+    assets: { type: 'string', value: '<SYM:DEC,…>', description: 'the assets, in leaf order, with their decimals (required), e.g. BTC:8,ETH:18' },
+    output: { type: 'string', short: 'o', value: '<dir>', description: 'folder to create for the snapshot (required; must not exist or be empty)' },
+    key: { type: 'string', value: '<file>', description: `Ed25519 private key (PEM) that signs the manifest (default: ${DEFAULT_KEY_FILE})` },
+    previous: { type: 'string', value: '<manifest.json>', description: 'the previous snapshot\'s manifest: chain to it' },
+    format: { type: 'string', value: '<format>', description: 'accounts file format (default: from the extension)', choices: ['csv', 'ndjson'] },
+    height: { type: 'string', value: '<n>', description: 'fixed tree height (keep it across snapshots to hide growth; default: the lowest that fits)' },
+    'min-leaves': { type: 'string', value: '<n>', description: 'pad to at least this many leaves (hides the number of customers)' },
+    label: { type: 'string', value: '<text>', description: 'a label for the manifest, e.g. "2026-11 month end"' },
+    time: { type: 'string', value: '<iso>', description: 'snapshot time written to the manifest (default: now)' },
+    workers: { type: 'string', value: '<n>', description: 'hashing threads for 50,000 accounts or more (default: one per CPU; 0: hash on the main thread)' },
+    'proof-files': { type: 'string', value: '<when>', description: 'write one proof file per customer', choices: ['auto', 'yes', 'no'], default: 'auto' },
+    json: { type: 'boolean', description: 'print the summary as JSON' },
+  },
+  examples: [
+    'keygrade por keygen',
+    'keygrade por build accounts.csv --assets BTC:8,ETH:18 -o snapshots/2026-11',
+    'keygrade por build accounts.ndjson --assets BTC:8,ETH:18,USDT:6 -o snapshots/2026-12 --previous snapshots/2026-11/manifest.json --height 26',
+  ],
+};
+
+function positiveInt(v: unknown, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(String(v)) || !Number.isSafeInteger(n) || n < 1) throw usage(`${flag} must be a positive integer (got "${String(v)}")`);
+  return n;
+}
+
+export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
+  const input = positionals[0]!;
+  if (values.assets === undefined) throw usage('--assets is required, e.g. --assets BTC:8,ETH:18 (symbol:decimals, in leaf order)');
+  if (values.output === undefined) throw usage('-o <dir> is required: the folder to create for the snapshot');
+  const assets = parseAssetList(values.assets as string);
+  const format = (values.format as AccountsFormat | undefined) ?? formatOf(input);
+  if (!format) throw usage(`cannot tell the format of ${input} from its name; pass --format csv or --format ndjson`);
+  const height = positiveInt(values.height, '--height');
+  const minLeaves = positiveInt(values['min-leaves'], '--min-leaves');
+  const workers = values.workers === '0' ? 0 : positiveInt(values.workers, '--workers');
+  const time = values.time === undefined ? io.now() : new Date(values.time as string);
+  if (Number.isNaN(time.getTime())) throw usage(`--time must be an ISO 8601 time such as 2026-11-30T23:59:59Z (got "${values.time as string}")`);
+  const outDir = resolve(io.cwd, values.output as string);
+  if (existsSync(outDir) && (!statSync(outDir).isDirectory() || readdirSync(outDir).length > 0)) throw usage(`${values.output as string} already exists and is not an empty folder; choose another -o`);
+  const secretKey = readSigningKey(io, values.key as string | undefined);
+  const previous = values.previous === undefined ? undefined : checkPrevious(readManifest(io, values.previous as string), values.previous as string, time);
+  if (previous && !previous.signatures.some((s) => s.publicKey === toHex(publicKeyOf(secretKey)))) {
+    io.stderr.write(`warning: the previous manifest was signed by another key (${previous.signatures.map((s) => s.publicKey.slice(0, 16)).join(', ')}…); customers will see the key change\n`);
+  }
+
+  const table = new AccountTable(assets, { shared: true });
+  const started = performance.now();
+  await readAccounts(io, input, accountsReader(format, table, input));
+  const timings = { readSeconds: 0, hashSeconds: 0, writeSeconds: 0 };
+  timings.readSeconds = (performance.now() - started) / 1000;
+  const proofFiles = values['proof-files'] === 'yes' || (values['proof-files'] === 'auto' && table.count <= PROOF_FILES_LIMIT);
+
+  const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(join(tmp, 'store'), { recursive: true });
+  const files = new Files(join(tmp, 'store'));
+  try {
+    const bar = progressBar(io, 'hashing');
+    const options = {
+      hash: nodeSha256,
+      ...(height !== undefined ? { height } : {}),
+      ...(minLeaves !== undefined ? { minLeaves } : {}),
+      keepLevels: proofFiles,
+      releaseBalances: true,
+      onLevel: (_level: number, records: Uint8Array) => files.write('nodes.bin', records),
+      onProgress: (done: number, total: number) => bar.update(done, total),
+    };
+    const tree = workers !== 0 && table.count >= PARALLEL_FROM ? await buildLiabilitiesTreeParallel(table, { ...options, ...(workers !== undefined ? { workers } : {}) }) : buildLiabilitiesTree(table, options);
+    bar.done();
+    timings.hashSeconds = (performance.now() - started) / 1000 - timings.readSeconds;
+    const manifest = signManifest(manifestBody(tree, { time, ...(values.label ? { label: values.label as string } : {}), ...(previous ? { previous } : {}) }), secretKey);
+    emitStoreIndex(tree, (f, b) => files.write(f, b));
+    files.write('store.json', new TextEncoder().encode(`${JSON.stringify(storeMeta(tree), null, 2)}\n`));
+    await files.close();
+    writeFile(join(tmp, 'manifest.json'), canonicalJson(manifest));
+    writeFile(join(tmp, 'root.txt'), `${toHex(tree.root)}\n`);
+    if (proofFiles) writeProofFiles(io, tree, join(tmp, 'proofs'));
+    if (existsSync(outDir)) rmSync(outDir, { recursive: true });
+    renameSync(tmp, outDir);
+    timings.writeSeconds = (performance.now() - started) / 1000 - timings.readSeconds - timings.hashSeconds;
+    printSummary(io, tree, manifest, values.output as string, proofFiles, Boolean(values.json), timings);
+    return EXIT.ok;
+  } catch (e) {
+    await files.abort();
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** The previous manifest must be intact and older than the new snapshot. */
+function checkPrevious(m: SignedManifest, file: string, time: Date): SignedManifest {
+  if (m.signatures.length === 0 || !m.signatures.every((s) => verifySignature(m, s))) throw new ReservesError('RESERVES_BAD_MANIFEST', `${file}: the previous manifest's signature does not verify; refusing to chain to it`);
+  if (!(time.getTime() > Date.parse(m.time))) throw usage(`the snapshot time ${time.toISOString()} is not after the previous manifest's ${m.time}`);
+  return m;
+}
+
+/** Streams the accounts file line by line (any size), with a progress bar on stderr. */
+async function readAccounts(io: Io, file: string, reader: AccountsReader): Promise<void> {
+  const path = resolve(io.cwd, file);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    throw new ExitError(EXIT.usage, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const bar = progressBar(io, 'reading', size);
+  let rest: Buffer = Buffer.alloc(0);
+  let line = 0;
+  let read = 0;
+  const lines = (buf: Buffer, end: number): number => {
+    if (!isUtf8(buf.subarray(0, end))) {
+      let s = 0;
+      for (let l = line + 1; ; l++) {
+        const nl = buf.indexOf(10, s);
+        if (!isUtf8(buf.subarray(s, nl < 0 ? end : nl))) throw new ReservesError('RESERVES_BAD_ROW', `${file}:${l}: not valid UTF-8 text`);
+        if (nl < 0) throw new ReservesError('RESERVES_BAD_ROW', `${file}: not valid UTF-8 text`);
+        s = nl + 1;
+      }
+    }
+    let start = 0;
+    for (let nl = buf.indexOf(10); nl >= 0 && nl < end; nl = buf.indexOf(10, start)) {
+      reader.line(buf.toString('utf8', start, nl), ++line);
+      start = nl + 1;
+    }
+    return start;
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    read += chunk.length;
+    const buf = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    const last = buf.lastIndexOf(10);
+    if (last < 0) {
+      rest = buf;
+      continue;
+    }
+    rest = buf.subarray(lines(buf, last + 1));
+    bar.update(read, size);
+  }
+  if (rest.length > 0) lines(Buffer.concat([rest, Buffer.from('\n')]), rest.length + 1);
+  bar.done();
+  reader.finish();
+}
+
+/**
+ * Append-only writers for the store files. Writes are queued per file and run in the background
+ * (libuv's thread pool), so writing one level overlaps hashing the next; the buffers handed in
+ * are not changed afterwards by the builder.
+ */
+class Files {
+  private readonly queues = new Map<string, { fd: number; done: Promise<void> }>();
+  private failure: Error | undefined;
+  constructor(private readonly dir: string) {}
+  write(file: StoreFile | 'store.json', bytes: Uint8Array): void {
+    let q = this.queues.get(file);
+    if (q === undefined) this.queues.set(file, (q = { fd: openSync(join(this.dir, file), 'w', 0o600), done: Promise.resolve() }));
+    const fd = q.fd;
+    q.done = q.done.then(async () => {
+      for (let o = 0; o < bytes.length && !this.failure; ) o += await new Promise<number>((res, rej) => fsWrite(fd, bytes, o, bytes.length - o, null, (e, n) => (e ? rej(e) : res(n))));
+    }).catch((e: Error) => {
+      this.failure ??= e;
+    });
+  }
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.done));
+    for (const { fd } of this.queues.values()) {
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+    this.queues.clear();
+    if (this.failure) throw new ExitError(EXIT.usage, `cannot write the store: ${this.failure.message}`);
+  }
+  /** Stops after the queued writes and closes every file (the build failed; the folder goes). */
+  async abort(): Promise<void> {
+    this.failure ??= new Error('aborted');
+    await Promise.all([...this.queues.values()].map((q) => q.done));
+    for (const { fd } of this.queues.values()) closeSync(fd);
+    this.queues.clear();
+  }
+}
+
+function writeFile(path: string, text: string): void {
+  const fd = openSync(path, 'w', 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file name of a customer's proof: the SHA-256 of their id (safe on every file system, case-insensitive ones included). */
+export function proofFileName(account: string): string {
+  return `${createHash('sha256').update(account, 'utf8').digest('hex')}.json`;
+}
+
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function writeProofFiles(io: Io, tree: LiabilitiesTree, dir: string): void {
+  mkdirSync(dir);
+  const leaves = tree.accountLeaves();
+  const index = ['account,file'];
+  const bar = progressBar(io, 'proofs', leaves.length);
+  for (let a = 0; a < leaves.length; a++) {
+    const proof = tree.proofAt(leaves[a]!);
+    const name = proofFileName(proof.account);
+    writeFile(join(dir, name), canonicalJson(proof));
+    index.push(`${csvField(proof.account)},${name}`);
+    bar.update(a + 1);
+  }
+  bar.done();
+  writeFile(join(dir, 'index.csv'), `${index.join('\n')}\n`);
+}
+
+function printSummary(io: Io, tree: LiabilitiesTree, manifest: SignedManifest, dir: string, proofFiles: boolean, json: boolean, timings: Record<string, number>): void {
+  const hash = toHex(manifestHash(manifest));
+  const totals = manifest.assets.map((a) => ({ symbol: a.symbol, decimals: a.decimals, units: a.total, amount: formatAmount(BigInt(a.total), a.decimals) }));
+  const signer = keyFingerprint(Buffer.from(manifest.signatures[0]!.publicKey, 'hex'));
+  if (json) {
+    out(io, JSON.stringify({ snapshotId: manifest.snapshotId, sequence: manifest.sequence, time: manifest.time, accounts: tree.accounts.count, leafCount: tree.leafCount, height: tree.height, root: manifest.root, manifestHash: hash, previous: manifest.previous, signer, totals, proofFiles: proofFiles ? tree.accounts.count : 0, timings }, null, 2));
+    return;
+  }
+  out(io, `Snapshot ${manifest.snapshotId.slice(0, 16)}… (sequence ${manifest.sequence}, ${manifest.time}): ${tree.accounts.count.toLocaleString('en-US')} accounts in ${tree.leafCount.toLocaleString('en-US')} leaves, height ${tree.height}`);
+  const w = Math.max(...totals.map((t) => t.symbol.length));
+  for (const t of totals) out(io, `  ${t.symbol.padEnd(w)}  ${t.amount}  (${t.units} base units)`);
+  out(io, `Root           ${manifest.root}`);
+  out(io, `Manifest hash  ${hash}  (timestamp this digest; the next snapshot chains to it)`);
+  out(io, `Signed by      ${signer}`);
+  out(io, `Took ${(timings.readSeconds! + timings.hashSeconds! + timings.writeSeconds!).toFixed(1)} s: reading ${timings.readSeconds!.toFixed(1)} s, hashing ${timings.hashSeconds!.toFixed(1)} s, writing ${timings.writeSeconds!.toFixed(1)} s`);
+  out(io, `Wrote ${join(dir, 'manifest.json')} (publish it), ${join(dir, 'root.txt')}, ${join(dir, 'store')}/ (private; serve proofs with \`keygrade por proof ${dir} <account>\`)${proofFiles ? ` and ${join(dir, 'proofs')}/ (one file per customer, listed in index.csv)` : ''}.`);
+}

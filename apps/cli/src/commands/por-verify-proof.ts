@@ -1,0 +1,55 @@
+import { parseProof, verifyProof, type VerifyResult } from '@keygrade/reserves';
+import type { CommandSpec, Parsed } from '../command.js';
+import { EXIT, usage } from '../exit.js';
+import { out, type Io } from '../io.js';
+import { readJson, readManifest, readPublicKey } from './por-common.js';
+
+export const spec: CommandSpec = {
+  name: 'por verify-proof',
+  summary: 'Check a customer\'s proof-of-reserves inclusion proof against the exchange\'s signed manifest.',
+  description: [
+    'Checks, with exact integers: the manifest signature (strict Ed25519; with --pubkey, by that key), the chain to the',
+    'previous manifest (with --previous), that the proof is for this snapshot and these assets, that every value is an',
+    'unsigned integer below 2^128, that the path has exactly the manifest\'s height, and that the recomputed root and',
+    'totals are the manifest\'s. Exit 0 valid, 1 invalid (the reason code is printed), 2 unreadable input.',
+  ].join('\n'),
+  args: ['<proof.json>'],
+  options: {
+    manifest: { type: 'string', value: '<manifest.json>', description: 'the snapshot\'s manifest, as the exchange published it (required)' },
+    pubkey: { type: 'string', value: '<key>', description: 'the exchange\'s published public key: 64 hex digits, or a file with hex or a PEM public key' },
+    previous: { type: 'string', value: '<manifest.json>', description: 'the previous snapshot\'s manifest: check the chain' },
+    json: { type: 'boolean', description: 'print { valid, code, message, account, balances, signers, chain, … } as JSON' },
+  },
+  examples: [
+    'keygrade por verify-proof my-proof.json --manifest manifest.json --pubkey 8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c',
+    'keygrade por verify-proof my-proof.json --manifest 2026-12.json --previous 2026-11.json --json',
+  ],
+};
+
+export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
+  if (values.manifest === undefined) throw usage('--manifest <manifest.json> is required: the manifest the exchange published for this snapshot');
+  const file = positionals[0]!;
+  const proof = parseProof(readJson(io, file), file);
+  const manifest = readManifest(io, values.manifest as string);
+  const previous = values.previous === undefined ? undefined : readManifest(io, values.previous as string);
+  const publicKey = values.pubkey === undefined ? undefined : readPublicKey(io, values.pubkey as string);
+  const r = verifyProof(proof, manifest, { ...(publicKey ? { publicKey } : {}), ...(previous ? { previous } : {}) });
+  if (values.json) out(io, JSON.stringify(toJson(r), null, 2));
+  else printResult(io, r, publicKey !== undefined);
+  return r.valid ? EXIT.ok : EXIT.checkFailed;
+}
+
+function toJson(r: VerifyResult): Record<string, unknown> {
+  const { failure, valid, ...rest } = r;
+  return { valid, ...(failure ? { code: failure.code, message: failure.message } : {}), ...rest };
+}
+
+function printResult(io: Io, r: VerifyResult, keyGiven: boolean): void {
+  if (r.valid) out(io, `VALID: account ${JSON.stringify(r.account)} is included in snapshot ${r.snapshotId.slice(0, 16)}… of ${r.time}${r.label ? ` (${r.label})` : ''}`);
+  else out(io, `INVALID (${r.failure!.code}): ${r.failure!.message}`);
+  const w = Math.max(...r.balances.map((b) => b.symbol.length));
+  for (const b of r.balances) out(io, `  ${b.symbol.padEnd(w)}  ${b.amount}`);
+  if (r.signers.length > 0) out(io, `Signed by ${r.signers.map((s) => s.fingerprint).join(', ')}${keyGiven ? ' (the key you gave)' : ': compare with the key the exchange published, or pass --pubkey'}`);
+  out(io, r.chain === 'verified' ? 'Chain: follows the previous manifest you gave' : r.chain === 'first' ? 'Chain: the first snapshot of its chain' : 'Chain: not checked (pass --previous <manifest.json> to check it)');
+  out(io, `Manifest hash ${r.manifestHash}`);
+}

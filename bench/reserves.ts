@@ -1,0 +1,185 @@
+/**
+ * Proof-of-reserves benchmark (issue 9, item 8).
+ *
+ *   node --import tsx --conditions=keygrade-source bench/reserves.ts [accounts] [--csv] [--sequential]
+ *
+ * Builds a synthetic snapshot of N accounts × 4 assets the way `keygrade por build` does
+ * (worker threads with node:crypto SHA-256, levels streamed out, not kept) and, in the same run,
+ * times the baseline: raw SHA-256 over the same number of messages of the same sizes on one
+ * thread. Prints both, the ratios (against one thread, and against the ideal split over the
+ * workers), the peak RSS, and the time to verify one customer's proof at the same tree height.
+ * --sequential also times the single-threaded portable builder with node:crypto.
+ * With --csv the accounts go through the CSV line reader (amount parsing included) instead of
+ * being written into the table directly.
+ */
+import { hash as nodeHash } from 'node:crypto';
+import { availableParallelism, cpus } from 'node:os';
+import { buildLiabilitiesTreeParallel } from '@keygrade/reserves/node';
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  AccountTable,
+  accountsReader,
+  buildLiabilitiesTree,
+  leafMessageLength,
+  levelSizes,
+  manifestBody,
+  nodeMessageLength,
+  nobleSha256,
+  paddedLeafCount,
+  signManifest,
+  UID_TAG,
+  verifyInclusion,
+  verifyManifest,
+  writeU128,
+  type Asset,
+  type Sha256,
+} from '@keygrade/reserves';
+
+const ASSETS: Asset[] = [
+  { symbol: 'BTC', decimals: 8 },
+  { symbol: 'ETH', decimals: 18 },
+  { symbol: 'USDT', decimals: 6 },
+  { symbol: 'SOL', decimals: 9 },
+];
+const fast: Sha256 = (m) => nodeHash('sha256', m, 'buffer');
+
+const args = process.argv.slice(2);
+const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
+const viaCsv = args.includes('--csv');
+
+function seconds(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** xorshift32: cheap synthetic balances (not security relevant). */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+function idOf(i: number): string {
+  return `user-${i.toString().padStart(9, '0')}`;
+}
+
+function ingest(): AccountTable {
+  const table = new AccountTable(ASSETS);
+  const r = rng(42);
+  if (viaCsv) {
+    const reader = accountsReader('csv', table, 'synthetic.csv');
+    reader.line('id,BTC,ETH,USDT,SOL', 1);
+    for (let i = 0; i < n; i++) {
+      const p9 = (v: number) => String(v % 1e9).padStart(9, '0');
+      reader.line(`${idOf(i)},${r() % 100}.${r() % 1e8},${r() % 1000}.${p9(r())}${p9(r())},${r()}.${r() % 1e6},${r() % 1e5}.${r() % 1e9}`, i + 2);
+    }
+    reader.finish();
+  } else {
+    const bal = new Uint8Array(16 * ASSETS.length);
+    for (let i = 0; i < n; i++) {
+      for (let a = 0; a < ASSETS.length; a++) writeU128(bal, 16 * a, (BigInt(r()) << 32n) | BigInt(r()));
+      table.add(idOf(i), bal);
+    }
+  }
+  return table;
+}
+
+/** Raw SHA-256 over the same count and sizes of messages the build hashes. */
+function baseline(h: Sha256, uids: number, uidLen: number, leaves: number, nodes: number): number {
+  const buf = new Uint8Array(nodeMessageLength(ASSETS.length));
+  for (let i = 0; i < buf.length; i++) buf[i] = i;
+  const uid = buf.subarray(0, uidLen);
+  const leaf = buf.subarray(0, leafMessageLength(ASSETS.length));
+  const t0 = process.hrtime.bigint();
+  let x = 0;
+  for (let i = 0; i < uids; i++) x ^= h(uid)[0]!;
+  for (let i = 0; i < leaves; i++) x ^= h(leaf)[0]!;
+  for (let i = 0; i < nodes; i++) x ^= h(buf)[0]!;
+  const s = seconds(t0);
+  if (x === 256) console.log('');
+  return s;
+}
+
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+
+console.log(`Keygrade proof-of-reserves benchmark — ${new Date().toISOString()}`);
+console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+console.log(`${n.toLocaleString('en-US')} accounts × ${ASSETS.length} assets${viaCsv ? ' (through the CSV reader)' : ''}`);
+
+// Which SHA-256 is faster for node-sized messages?
+{
+  const m = new Uint8Array(nodeMessageLength(ASSETS.length));
+  const count = 200_000;
+  const tn = baseline(fast, 0, 0, 0, count);
+  const tb = baseline(nobleSha256, 0, 0, 0, count);
+  const tnoble = (() => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) sha256(m);
+    return seconds(t0);
+  })();
+  console.log(`SHA-256 of a ${m.length}-byte node message: node:crypto ${((tn / count) * 1e6).toFixed(2)} µs, @noble/hashes ${((Math.min(tb, tnoble) / count) * 1e6).toFixed(2)} µs`);
+}
+
+let t0 = process.hrtime.bigint();
+const table = ingest();
+const tIngest = seconds(t0);
+console.log(`ingest      ${tIngest.toFixed(2)} s`);
+
+const leafCount = paddedLeafCount(n);
+const sizes = levelSizes(leafCount, Math.max(1, Math.ceil(Math.log2(leafCount))));
+const nodes = sizes.slice(1).reduce((a, b) => a + b, 0);
+const workers = availableParallelism();
+const cpu0 = process.cpuUsage();
+t0 = process.hrtime.bigint();
+let sink = 0;
+const tree = await buildLiabilitiesTreeParallel(table, { workers, keepLevels: false, releaseBalances: !args.includes('--sequential'), onLevel: (_l, r) => (sink ^= r[0]!) });
+const tBuild = seconds(t0);
+const cpu = process.cpuUsage(cpu0);
+const cpuBuild = (cpu.user + cpu.system) / 1e6;
+const rss = process.resourceUsage().maxRSS;
+console.log(`build       ${tBuild.toFixed(2)} s wall, ${cpuBuild.toFixed(2)} s CPU on ${workers} worker threads (${n.toLocaleString('en-US')} uid + ${leafCount.toLocaleString('en-US')} leaf + ${nodes.toLocaleString('en-US')} node hashes, height ${tree.height})`);
+console.log(`peak RSS    ${mb(rss)} after ingest + build`);
+
+const uidLen = UID_TAG.length + 32 + idOf(0).length;
+const cpuB0 = process.cpuUsage();
+const tBase = baseline(fast, n, uidLen, leafCount, nodes);
+const cpuB = process.cpuUsage(cpuB0);
+const cpuBase = (cpuB.user + cpuB.system) / 1e6;
+console.log(`baseline    ${tBase.toFixed(2)} s  raw node:crypto SHA-256 of the same ${(n + leafCount + nodes).toLocaleString('en-US')} messages on one thread`);
+console.log(`ratio       wall ${(tBuild / tBase).toFixed(2)}× of the one-thread baseline (${(tBuild / (tBase / workers)).toFixed(2)}× of a perfect ${workers}-thread split); CPU ${(cpuBuild / cpuBase).toFixed(2)}× of the baseline's CPU (target ≤ 1.5×)`);
+console.log(`total       ${(tIngest + tBuild).toFixed(2)} s ingest + build`);
+if (args.includes('--sequential')) {
+  t0 = process.hrtime.bigint();
+  buildLiabilitiesTree(table, { hash: fast, keepLevels: false, onLevel: (_l, r) => (sink ^= r[0]!) });
+  const tSeq = seconds(t0);
+  console.log(`sequential  ${tSeq.toFixed(2)} s one thread, node:crypto: ${(tSeq / tBase).toFixed(2)}× of the baseline`);
+}
+
+// Proof verification at the same height: a small tree forced to the big tree's height does the same work per proof.
+{
+  const small = new AccountTable(ASSETS);
+  const bal = new Uint8Array(16 * ASSETS.length);
+  const r = rng(7);
+  for (let i = 0; i < 1000; i++) {
+    for (let a = 0; a < ASSETS.length; a++) writeU128(bal, 16 * a, BigInt(r()));
+    small.add(idOf(i), bal);
+  }
+  const t = buildLiabilitiesTree(small, { hash: fast, height: tree.height });
+  const manifest = signManifest(manifestBody(t, { time: new Date() }), new Uint8Array(32).fill(7));
+  const proofs = Array.from({ length: 1000 }, (_, i) => t.proofFor(idOf(i)));
+  for (const p of proofs) if (verifyInclusion(p, manifest)) throw new Error('proof does not verify');
+  let per = Infinity;
+  for (let rep = 0; rep < 3; rep++) {
+    t0 = process.hrtime.bigint();
+    for (const p of proofs) verifyInclusion(p, manifest);
+    per = Math.min(per, seconds(t0) / proofs.length);
+  }
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < 20; i++) verifyManifest(manifest);
+  const sig = seconds(t0) / 20;
+  console.log(`verify      ${(per * 1e3).toFixed(3)} ms per proof (best of 3 × 1000) (height ${t.height}, @noble/hashes, target ≤ 0.2 ms); manifest signature check ${(sig * 1e3).toFixed(2)} ms once per manifest`);
+}
+if (sink === -1) console.log('');

@@ -1,0 +1,253 @@
+/**
+ * The accounts of a snapshot, packed for tens of millions of rows: balances in fixed-size chunks
+ * of big-endian u128 values, user ids in one UTF-8 arena, and an open-addressing hash table over
+ * the id bytes that finds duplicates as rows arrive (so the error names both lines).
+ */
+import { checkAssets, type Asset } from './amount.js';
+import { AMOUNT_BYTES } from './hash.js';
+import { ReservesError } from './errors.js';
+
+/** Longest accepted user id, in UTF-8 bytes. */
+export const MAX_ID_BYTES = 1024;
+
+const CHUNK_SHIFT = 16;
+const CHUNK = 1 << CHUNK_SHIFT;
+// Lone surrogates and control characters: an id must be text a customer can type back.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const BAD_ID_CHAR = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Where a row came from, for error messages. */
+export interface RowSource {
+  file?: string;
+  line?: number;
+}
+
+/** Accounts of one snapshot: user ids and K balances each (K = number of assets). */
+export class AccountTable {
+  readonly assets: readonly Asset[];
+  /** Bytes of one account's balances: 16 per asset. */
+  readonly balanceBytes: number;
+  private readonly chunks: Uint8Array[] = [];
+  private idArena: Uint8Array;
+  private idEnd = 0;
+  private idStarts: Uint32Array;
+  private lines: Uint32Array = new Uint32Array(1024);
+  private slots = new Int32Array(1 << 10);
+  private n = 0;
+  private released = false;
+  private readonly encoder = new TextEncoder();
+
+  private readonly alloc: (bytes: number) => Uint8Array;
+
+  /**
+   * @param options.shared keep balances and ids in SharedArrayBuffers, so worker threads can read
+   *   them during a parallel build (node; browsers allow shared memory only when cross-origin isolated).
+   */
+  constructor(assets: readonly Asset[], options: { shared?: boolean } = {}) {
+    checkAssets(assets);
+    this.assets = assets;
+    this.balanceBytes = AMOUNT_BYTES * assets.length;
+    this.alloc = options.shared ? (b) => new Uint8Array(new SharedArrayBuffer(b)) : (b) => new Uint8Array(b);
+    this.shared = options.shared === true;
+    this.idArena = this.alloc(1 << 16);
+    this.idStarts = this.u32(1024);
+  }
+
+  /** Whether the table lives in shared memory. */
+  readonly shared: boolean;
+
+  private u32(length: number): Uint32Array {
+    const b = this.alloc(4 * length);
+    return new Uint32Array(b.buffer, b.byteOffset, length);
+  }
+
+  /** Number of accounts. */
+  get count(): number {
+    return this.n;
+  }
+
+  /**
+   * Adds an account. `balances` holds K big-endian u128 values in asset order (use
+   * `parseAmountInto` to fill it). Throws RESERVES_BAD_ID or RESERVES_DUPLICATE_ID.
+   */
+  add(userId: string, balances: Uint8Array, where: RowSource = {}): void {
+    if (balances.length !== this.balanceBytes) throw new RangeError(`balances must be ${this.balanceBytes} bytes`);
+    if (this.released) throw new RangeError('the balances were released: the table is closed');
+    if (userId.length === 0) throw this.error('RESERVES_BAD_ID', 'the user id is empty', where);
+    if (BAD_ID_CHAR.test(userId)) throw this.error('RESERVES_BAD_ID', `user id ${JSON.stringify(userId)} holds a control character or a lone surrogate`, where);
+    this.reserveId(userId.length * 3);
+    const { written } = this.encoder.encodeInto(userId, this.idArena.subarray(this.idEnd));
+    if (written > MAX_ID_BYTES) throw this.error('RESERVES_BAD_ID', `user id is longer than ${MAX_ID_BYTES} bytes`, where);
+    const start = this.idEnd;
+    const slot = this.findSlot(this.idArena, start, start + written);
+    if (this.slots[slot] !== 0) {
+      const first = this.slots[slot]! - 1;
+      const at = this.lines[first] ? ` (first on line ${this.lines[first]})` : '';
+      throw this.error('RESERVES_DUPLICATE_ID', `duplicate user id ${JSON.stringify(userId)}${at}`, where);
+    }
+    const a = this.n;
+    if (a + 2 > this.idStarts.length) {
+      const starts = this.u32(this.idStarts.length * 2);
+      starts.set(this.idStarts);
+      this.idStarts = starts;
+      this.lines = grow(this.lines, this.lines.length * 2);
+    }
+    if ((a & (CHUNK - 1)) === 0) this.chunks.push(this.alloc(CHUNK * this.balanceBytes));
+    this.chunks[a >>> CHUNK_SHIFT]!.set(balances, (a & (CHUNK - 1)) * this.balanceBytes);
+    this.idStarts[a] = start;
+    this.idEnd = start + written;
+    this.idStarts[a + 1] = this.idEnd;
+    this.lines[a] = where.line ?? 0;
+    this.slots[slot] = a + 1;
+    this.n = a + 1;
+    if (this.n * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+  }
+
+  /** The balances of account `a` (a view, 16 bytes per asset). */
+  balances(a: number): Uint8Array {
+    const chunk = this.chunks[a >>> CHUNK_SHIFT];
+    if (!chunk) throw new RangeError(a < this.n ? 'the balances were released after the leaves were laid out' : `no account ${a}`);
+    const o = (a & (CHUNK - 1)) * this.balanceBytes;
+    return chunk.subarray(o, o + this.balanceBytes);
+  }
+
+  /**
+   * Copies the balances of account `order[p]` into `out` at `p * stride + offset` for every p with
+   * `order[p] < count` (the others are left alone). Word copies, no per-account views: this runs
+   * once per leaf of a build of tens of millions of accounts. `stride` and `offset` must be
+   * multiples of 4.
+   */
+  gatherBalances(order: Uint32Array, out: Uint8Array, stride: number, offset: number): void {
+    const words = this.balanceBytes >> 2;
+    const dst = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
+    const chunks = this.chunks.map((c) => new Uint32Array(c.buffer, c.byteOffset, c.byteLength >> 2));
+    const s4 = stride >> 2;
+    const o4 = offset >> 2;
+    for (let p = 0; p < order.length; p++) {
+      const a = order[p]!;
+      if (a >= this.n) continue;
+      const src = chunks[a >>> CHUNK_SHIFT];
+      if (!src) throw new RangeError('the balances were released after the leaves were laid out');
+      const so = (a & (CHUNK - 1)) * words;
+      const d = p * s4 + o4;
+      for (let w = 0; w < words; w++) dst[d + w] = src[so + w]!;
+    }
+  }
+
+  /**
+   * Frees the balances (the largest part of the table) once a tree has copied them into its
+   * leaves: for builds of tens of millions of accounts. Ids and lookups keep working.
+   */
+  releaseBalances(): void {
+    this.chunks.length = 0;
+    this.released = true;
+  }
+
+  /** Whether {@link releaseBalances} was called (no more accounts can be added). */
+  get balancesReleased(): boolean {
+    return this.released;
+  }
+
+  /** The UTF-8 bytes of account `a`'s user id (a view). */
+  idBytes(a: number): Uint8Array {
+    return this.idArena.subarray(this.idStarts[a]!, this.idStarts[a + 1]!);
+  }
+
+  /** Every user id, concatenated in account order (a view of the arena). */
+  idArenaBytes(): Uint8Array {
+    return this.idArena.subarray(0, this.idEnd);
+  }
+
+  /** Where each account's id starts in {@link idArenaBytes}, plus the end (count + 1 entries; a view). */
+  idOffsets(): Uint32Array {
+    return this.idStarts.subarray(0, this.n + 1);
+  }
+
+  /**
+   * The shared buffers behind the table, for worker threads (see `@keygrade/reserves/node`).
+   * Accounts are in chunks of 2^chunkShift.
+   */
+  sharedBuffers(): { chunks: ArrayBufferLike[]; chunkShift: number; ids: ArrayBufferLike; idOffsets: ArrayBufferLike; count: number } {
+    if (!this.shared) throw new RangeError('the table was not created with { shared: true }');
+    if (this.released) throw new RangeError('the balances were released');
+    return { chunks: this.chunks.map((c) => c.buffer), chunkShift: CHUNK_SHIFT, ids: this.idArena.buffer, idOffsets: this.idStarts.buffer, count: this.n };
+  }
+
+  /** The user id of account `a`. */
+  id(a: number): string {
+    return new TextDecoder().decode(this.idBytes(a));
+  }
+
+  /** The line account `a` was read from (0 when unknown). */
+  line(a: number): number {
+    return this.lines[a]!;
+  }
+
+  /** The account index of a user id, or -1. */
+  find(userId: string): number {
+    const bytes = this.encoder.encode(userId);
+    const v = this.slots[this.findSlot(bytes, 0, bytes.length)]!;
+    return v - 1;
+  }
+
+  /** Probes for the slot holding these id bytes, or the empty slot where they belong. */
+  private findSlot(bytes: Uint8Array, start: number, end: number): number {
+    const mask = this.slots.length - 1;
+    let i = fnv1a(bytes, start, end) & mask;
+    for (;;) {
+      const v = this.slots[i]!;
+      if (v === 0 || this.sameId(v - 1, bytes, start, end)) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private sameId(a: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const s = this.idStarts[a]!;
+    const len = this.idStarts[a + 1]! - s;
+    if (len !== end - start) return false;
+    for (let i = 0; i < len; i++) if (this.idArena[s + i] !== bytes[start + i]) return false;
+    return true;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let a = 0; a < this.n; a++) {
+      let i = fnv1a(this.idArena, this.idStarts[a]!, this.idStarts[a + 1]!) & mask;
+      while (this.slots[i] !== 0) i = (i + 1) & mask;
+      this.slots[i] = a + 1;
+    }
+  }
+
+  private reserveId(extra: number): void {
+    if (this.idEnd + extra <= this.idArena.length) return;
+    const size = Math.max(this.idArena.length * 2, this.idEnd + extra);
+    if (size > 0xffff_ffff) throw new ReservesError('RESERVES_BAD_ID', 'user ids take more than 4 GiB: split the snapshot');
+    const next = this.alloc(size);
+    next.set(this.idArena.subarray(0, this.idEnd));
+    this.idArena = next;
+  }
+
+  private error(code: 'RESERVES_BAD_ID' | 'RESERVES_DUPLICATE_ID', message: string, where: RowSource): ReservesError {
+    return new ReservesError(code, locate(where, message));
+  }
+}
+
+/** `file:line: message`, leaving out what is unknown. */
+export function locate(where: RowSource, message: string): string {
+  const at = [where.file, where.line].filter((x) => x !== undefined && x !== 0).join(':');
+  return at ? `${at}: ${message}` : message;
+}
+
+function grow(a: Uint32Array, size: number): Uint32Array {
+  const b = new Uint32Array(size);
+  b.set(a);
+  return b;
+}
+
+/** FNV-1a (32-bit) over a byte range: a fast spread for the duplicate table, not a security hash. */
+export function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}

@@ -1,0 +1,2 @@
+/** @keygrade/reserves/node — node-only helpers: the multi-threaded tree builder. */
+export * from './parallel.js';

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hash } from 'node:crypto';
+import { toHex } from '../bytes.js';
+import { ReservesError } from '../errors.js';
+import { buildLiabilitiesTree } from '../tree.js';
+import { AccountTable } from '../accounts.js';
+import { ASSETS, seeded, table } from '../test-util.js';
+import { buildLiabilitiesTreeParallel } from './parallel.js';
+
+test('the parallel builder gives the same tree as the portable one (same seed)', async () => {
+  // Small jobs, so every level but the top ones is spread over several worker jobs.
+  const rows: [string, bigint[]][] = Array.from({ length: 5000 }, (_, i) => [`acct-${i}`, [BigInt(i % 977), BigInt(i) * 3n]]);
+  const t = table(rows);
+  const seq = buildLiabilitiesTree(t, { random: seeded('par'), hash: (m) => hash('sha256', m, 'buffer') });
+  let progress = 0;
+  const par = await buildLiabilitiesTreeParallel(t, { random: seeded('par'), workers: 2, jobSize: 256, onProgress: (d) => (progress = d) });
+  assert.equal(toHex(par.root), toHex(seq.root));
+  assert.deepEqual(par.totals, seq.totals);
+  assert.equal(progress, t.count + seq.levels!.reduce((n, l) => n + l.length / 64, 0), 'progress counts every hash');
+  for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(par.levels![l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
+  assert.deepEqual(par.proofFor('acct-1234'), seq.proofFor('acct-1234'));
+});
+
+test('a shared table gives the same tree too, and can release its balances', async () => {
+  const rows: [string, bigint[]][] = Array.from({ length: 3000 }, (_, i) => [`é-${i}`, [BigInt(i), 7n]]);
+  const privateTable = table(rows);
+  const sharedTable = new AccountTable(ASSETS, { shared: true });
+  for (let a = 0; a < privateTable.count; a++) sharedTable.add(privateTable.id(a), privateTable.balances(a));
+  const seq = buildLiabilitiesTree(privateTable, { random: seeded('shared') });
+  const par = await buildLiabilitiesTreeParallel(sharedTable, { random: seeded('shared'), workers: 2, jobSize: 200, releaseBalances: true });
+  assert.equal(toHex(par.root), toHex(seq.root));
+  assert.equal(sharedTable.balancesReleased, true);
+  assert.deepEqual(par.proofFor('é-2999'), seq.proofFor('é-2999'));
+});
+
+test('the parallel builder reports overflow like the portable one', async () => {
+  // 64 accounts of 2^127 each: any two real sibling leaves overflow on level 1, hashed by workers.
+  const rows: [string, bigint[]][] = Array.from({ length: 64 }, (_, i) => [`a${i}`, [0n, 1n << 127n]]);
+  await assert.rejects(buildLiabilitiesTreeParallel(table(rows), { random: seeded(1), workers: 2, jobSize: 4 }), (e: unknown) => e instanceof ReservesError && e.code === 'RESERVES_OVERFLOW' && /ETH/.test(e.message));
+});

@@ -1,0 +1,175 @@
+/**
+ * Node-only: builds the liabilities tree with worker threads over shared memory (node:crypto
+ * SHA-256 in every worker). Same inputs, same random draws, same tree as the portable
+ * `buildLiabilitiesTree`; only the hashing is spread over the cores.
+ */
+import { hash as nodeHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { MAX_ID_BYTES, type AccountTable } from '../accounts.js';
+import { AMOUNT_BYTES, HASH_BYTES, UID_TAG, type Sha256 } from '../hash.js';
+import { checkOverflow, hashLevelRange, LiabilitiesTree, planTree, type TreeOptions } from '../tree.js';
+import { WORKER_SOURCE } from './worker-source.js';
+
+/** Options of {@link buildLiabilitiesTreeParallel}. */
+export interface ParallelTreeOptions extends Omit<TreeOptions, 'hash'> {
+  /** Worker threads (default: the number of CPUs the process may use). */
+  workers?: number;
+  /** SHA-256 for the small upper levels hashed on the main thread (default: node:crypto). */
+  hash?: Sha256;
+  /** Leaves or nodes per worker job (default 131072); levels smaller than one job are hashed on the main thread. */
+  jobSize?: number;
+}
+
+/** Leaves or nodes per job: large enough to amortize messages, small enough to balance and report progress. */
+const JOB = 1 << 17;
+
+function shared(bytes: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(Math.max(1, bytes)));
+}
+
+interface Job {
+  kind: 'accounts' | 'leaves' | 'level';
+  from: number;
+  to: number;
+  [key: string]: unknown;
+}
+
+/** A fixed pool of hashing workers fed from a queue. */
+class Pool {
+  private readonly workers: Worker[];
+  private nextId = 0;
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  }
+
+  /** Runs every job; resolves with the first overflowing asset index reported (or -1). */
+  run(jobs: Job[], onDone: (job: Job) => void): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let next = 0;
+      let running = 0;
+      let overflow = -1;
+      let failed = false;
+      const start = (w: Worker): void => {
+        if (failed) return;
+        if (next >= jobs.length) {
+          if (running === 0) resolve(overflow);
+          return;
+        }
+        const job = jobs[next++]!;
+        const id = this.nextId++;
+        running++;
+        const onMessage = (m: { id: number; overflow?: number; error?: string }): void => {
+          if (m.id !== id) return;
+          w.off('message', onMessage);
+          w.off('error', onError);
+          running--;
+          if (m.error !== undefined) {
+            failed = true;
+            reject(new Error(`hashing worker failed: ${m.error}`));
+            return;
+          }
+          if (m.overflow !== undefined && m.overflow >= 0 && overflow < 0) overflow = m.overflow;
+          onDone(job);
+          start(w);
+        };
+        const onError = (e: Error): void => {
+          failed = true;
+          reject(e);
+        };
+        w.on('message', onMessage);
+        w.once('error', onError);
+        w.postMessage({ ...job, id });
+      };
+      for (const w of this.workers) start(w);
+      if (jobs.length === 0) resolve(-1);
+    });
+  }
+
+  close(): Promise<unknown> {
+    return Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** For a table in private memory: its ids copied to shared memory, and no balances (they are already in the leaves). */
+function sharedIdsOnly(accounts: AccountTable): { chunks: ArrayBufferLike[]; chunkShift: number; ids: ArrayBufferLike; idOffsets: ArrayBufferLike; count: number } {
+  const ids = shared(accounts.idArenaBytes().length);
+  ids.set(accounts.idArenaBytes());
+  const offsets = shared(4 * (accounts.count + 1));
+  new Uint32Array(offsets.buffer).set(accounts.idOffsets());
+  return { chunks: [], chunkShift: 16, ids: ids.buffer, idOffsets: offsets.buffer, count: accounts.count };
+}
+
+function ranges(count: number, size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let a = 0; a < count; a += size) out.push([a, Math.min(count, a + size)]);
+  return out;
+}
+
+/**
+ * Builds the liabilities tree with worker threads. Identical result to `buildLiabilitiesTree`
+ * for the same accounts and random source.
+ */
+export async function buildLiabilitiesTreeParallel(accounts: AccountTable, options: ParallelTreeOptions = {}): Promise<LiabilitiesTree> {
+  // Workers copy balances and read ids straight from a shared table; otherwise copy here.
+  const table = accounts.shared ? accounts.sharedBuffers() : undefined;
+  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined }, shared);
+  const k = accounts.assets.length;
+  const r = HASH_BYTES + AMOUNT_BYTES * k;
+  const source = table ?? sharedIdsOnly(accounts);
+  const totalHashes = accounts.count + plan.sizes.reduce((a, b) => a + b, 0);
+  let done = 0;
+  const tick = (step: number): void => {
+    done += step;
+    options.onProgress?.(done, totalHashes);
+  };
+  const mainHash: Sha256 = options.hash ?? ((m) => nodeHash('sha256', m, 'buffer'));
+  const job = Math.max(1, options.jobSize ?? JOB);
+  const pool = new Pool(Math.max(1, options.workers ?? availableParallelism()));
+  try {
+    // Leaf of every account: the inverse of the shuffle.
+    const leafOf = new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, accounts.count)));
+    for (let p = 0; p < plan.leafCount; p++) {
+      const a = plan.leafAccount[p]!;
+      if (a < accounts.count) leafOf[a] = p;
+    }
+    const common = { ...source, gather: table !== undefined, leafOf: leafOf.buffer, snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer };
+    await pool.run(
+      ranges(accounts.count, job).map(([from, to]) => ({ kind: 'accounts', from, to, ...common })),
+      (j) => tick(j.to - j.from),
+    );
+    await pool.run(
+      ranges(plan.leafCount, job).map(([from, to]) => ({ kind: 'leaves', from, to, ...common })),
+      (j) => tick(j.to - j.from),
+    );
+    if (options.releaseBalances) accounts.releaseBalances();
+    const keep = options.keepLevels ?? true;
+    const levels: Uint8Array[] | undefined = keep ? [plan.leaves] : undefined;
+    options.onLevel?.(0, plan.leaves, plan.leafCount);
+    let prev = plan.leaves;
+    for (let l = 1; l <= plan.height; l++) {
+      const count = plan.sizes[l]!;
+      let overflow: number;
+      let next: Uint8Array;
+      if (count < job) {
+        next = new Uint8Array(count * r);
+        overflow = hashLevelRange(prev, plan.sizes[l - 1]!, next, k, mainHash, 0, count, tick);
+      } else {
+        next = shared(count * r);
+        const level = { prev: prev.buffer, next: next.buffer, prevCount: plan.sizes[l - 1]!, recordBytes: r, assets: k };
+        overflow = await pool.run(
+          ranges(count, job).map(([from, to]) => ({ kind: 'level', from, to, ...level })),
+          (j) => tick(j.to - j.from),
+        );
+      }
+      checkOverflow(accounts, overflow);
+      options.onLevel?.(l, next, count);
+      levels?.push(next);
+      prev = next;
+    }
+    return new LiabilitiesTree(accounts, plan.snapshotId, plan.height, plan.leafCount, prev.slice(0, r), plan.leafAccount, plan.salts, levels);
+  } finally {
+    await pool.close();
+  }
+}

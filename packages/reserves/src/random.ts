@@ -1,0 +1,78 @@
+/**
+ * Randomness of a snapshot (salts, padding leaves, the shuffle, the snapshot id), injected so tests
+ * are reproducible; the default is the platform CSPRNG (WebCrypto `getRandomValues`).
+ */
+
+/** Fills `out` with random bytes. */
+export type RandomSource = (out: Uint8Array) => void;
+
+/** WebCrypto's limit for one `getRandomValues` call. */
+const WEBCRYPTO_MAX = 65536;
+
+/** The platform CSPRNG (`crypto.getRandomValues`, in node and in browsers). */
+export const cryptoRandom: RandomSource = (out) => {
+  // Browsers refuse views of shared memory; fill those through a private buffer.
+  const bounce = out.buffer instanceof ArrayBuffer ? undefined : new Uint8Array(Math.min(out.length, WEBCRYPTO_MAX));
+  for (let o = 0; o < out.length; o += WEBCRYPTO_MAX) {
+    const part = out.subarray(o, Math.min(out.length, o + WEBCRYPTO_MAX));
+    if (bounce) {
+      const b = bounce.subarray(0, part.length);
+      globalThis.crypto.getRandomValues(b);
+      part.set(b);
+    } else {
+      globalThis.crypto.getRandomValues(part as Uint8Array<ArrayBuffer>);
+    }
+  }
+};
+
+/** Draws from a {@link RandomSource} through a buffer: whole arrays, u32 values and unbiased indexes. */
+export class RandomStream {
+  private readonly buf = new Uint8Array(4096);
+  private pos = this.buf.length;
+  private readonly view = new DataView(this.buf.buffer);
+
+  constructor(private readonly source: RandomSource) {}
+
+  /** Fills `out` straight from the source. */
+  fill(out: Uint8Array): void {
+    this.source(out);
+  }
+
+  /** `n` fresh random bytes. */
+  bytes(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    this.source(out);
+    return out;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  u32(): number {
+    if (this.pos + 4 > this.buf.length) {
+      this.source(this.buf);
+      this.pos = 0;
+    }
+    const v = this.view.getUint32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /** A uniform integer in [0, n) for 1 <= n <= 2^32, by rejection sampling (no modulo bias). */
+  below(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > 0x1_0000_0000) throw new RangeError(`below(${n}): n must be an integer in [1, 2^32]`);
+    const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
+    for (;;) {
+      const x = this.u32();
+      if (x < limit) return x % n;
+    }
+  }
+}
+
+/** Shuffles `items` in place with Fisher–Yates (Knuth's algorithm P): every permutation equally likely. */
+export function shuffle(items: Uint32Array | number[], random: RandomStream): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = random.below(i + 1);
+    const t = items[i]!;
+    items[i] = items[j]!;
+    items[j] = t;
+  }
+}
