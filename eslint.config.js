@@ -16,4 +16,6 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // The web app runs in the browser (its .tsx files parse as JSX through typescript-eslint).
+  { files: ['apps/web/app/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
 );

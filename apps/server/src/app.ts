@@ -4,16 +4,29 @@
  * zod schema; the same schemas produce the OpenAPI 3.1 document at /api/openapi.json.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isKeygradeError } from '@keygrade/errors';
-import type { Db, MasterKey } from '@keygrade/db';
+import { VersionConflict, type Db, type MasterKey } from '@keygrade/db';
+import type { Catalog } from '@keygrade/catalog';
+import { openCatalog } from '@keygrade/catalog/node';
 import type { Config } from './config.js';
 import { HttpDenied, sendDenied } from './auth.js';
 import { statusFor } from './http-errors.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
+import { installAuthz, type AuthzOptions } from './authz.js';
+import { authRoutes } from './routes/auth.js';
+import { orgRoutes } from './routes/orgs.js';
+import { docsRoutes } from './routes/docs.js';
+import { assessmentRoutes } from './routes/assessments.js';
+import { evidenceRoutes } from './routes/evidence.js';
+import { adminLogRoutes } from './routes/admin-logs.js';
+import { EvidenceStore } from './domain/evidence-store.js';
 
 export interface AppDeps {
   db: Db;
@@ -25,19 +38,29 @@ export interface AppDeps {
   /** Is the sequencer running here (or elsewhere)? Reported by /api/ready. */
   sequencerActive?: () => boolean;
   logger?: boolean | object;
+  /** Account policy overrides (lockout, rate limits, session lengths) and Secure cookies behind a TLS proxy. */
+  accounts?: AuthzOptions;
+  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* headers. */
+  trustProxy?: boolean;
+  /** The CCSS catalog (default: the shipped editions). */
+  catalog?: Catalog;
+  /** Where evidence files are stored (default: a fresh temporary directory, for tests). */
+  evidence?: EvidenceStore;
+  /** A TTF/OTF font with CJK glyphs for zh-CN PDF reports. */
+  cjkFont?: Uint8Array;
 }
 
 export type App = FastifyInstance;
 
 /** Header and field names whose values never reach the logs. */
-export const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];
+export const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]', 'req.headers["x-csrf-token"]', 'req.body.password', 'req.body.current', 'req.body.next', 'req.body.code', 'req.body.token'];
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: deps.logger === undefined ? false : deps.logger === true ? { level: deps.config.logLevel, redact: REDACT } : deps.logger,
     genReqId: () => randomUUID(),
     bodyLimit: 8 * 1024 * 1024,
-    disableRequestLogging: false,
+    trustProxy: deps.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -60,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       });
     }
     if (error instanceof HttpDenied) return sendDenied(reply, error);
+    if (error instanceof VersionConflict) return reply.code(409).send({ error: error.code, message: error.message, current: error.current });
     if (isKeygradeError(error)) {
       return reply.code(statusFor(error)).send({ error: error.code, message: error.message, problems: error.problems });
     }
@@ -72,8 +96,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await installAuthz(app, deps);
+  app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, () => app.swagger());
   await app.register(healthRoutes(deps));
   await app.register(logRoutes(deps));
+  await app.register(authRoutes());
+  await app.register(orgRoutes());
+  await app.register(docsRoutes());
+  const catalog = deps.catalog ?? openCatalog();
+  const evidence = deps.evidence ?? new EvidenceStore(mkdtempSync(join(tmpdir(), 'keygrade-evidence-')), 50 * 1024 * 1024);
+  await app.register(assessmentRoutes({ ...deps, catalog }));
+  await app.register(evidenceRoutes({ ...deps, catalog, evidence }));
+  await app.register(adminLogRoutes(deps));
+  await app.register((await import('./routes/web.js')).webRoutes()); // the web app at / (apps/web/dist)
   return app;
 }

@@ -2,6 +2,7 @@
  * Server configuration from the environment (and defaults that make `npm start` work on a fresh
  * clone). Validated at start-up; a bad value stops the server with a message naming the variable.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BaseError } from '@keygrade/errors';
@@ -21,6 +22,10 @@ const schema = z.object({
   KEYGRADE_ALERT_WEBHOOK: z.url().optional(),
   KEYGRADE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KEYGRADE_SEQUENCER: z.enum(['on', 'off']).default('on'),
+  KEYGRADE_EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).max(2 ** 40).default(50 * 1024 * 1024),
+  KEYGRADE_CJK_FONT: z.string().optional(),
+  KEYGRADE_COOKIE_SECURE: z.enum(['auto', 'always']).default('auto'),
+  KEYGRADE_TRUST_PROXY: z.enum(['off', 'on']).default('off'),
 });
 
 export interface Config {
@@ -34,6 +39,15 @@ export interface Config {
   alertWebhook: string | undefined;
   logLevel: string;
   sequencer: boolean;
+  /** Evidence files, content-addressed (default `<data dir>/evidence`). */
+  evidenceDir: string;
+  evidenceMaxBytes: number;
+  /** A TTF/OTF font with CJK glyphs, for zh-CN PDF reports. */
+  cjkFont: string | undefined;
+  /** Mark session cookies Secure even on plain HTTP (the server sits behind a TLS proxy). */
+  secureCookies: boolean;
+  /** Take the client address and protocol from X-Forwarded-* (only behind a proxy you control). */
+  trustProxy: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
@@ -45,6 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
   }
   const c = r.data;
   const dataDir = resolve(cwd, c.KEYGRADE_DATA_DIR);
+  if (c.KEYGRADE_CJK_FONT && !existsSync(resolve(cwd, c.KEYGRADE_CJK_FONT))) {
+    throw new ConfigError('CONFIG_INVALID', 'the server configuration is not valid', { problems: [{ path: 'KEYGRADE_CJK_FONT', message: `no font file at ${resolve(cwd, c.KEYGRADE_CJK_FONT)}` }] });
+  }
   return {
     databaseUrl: c.KEYGRADE_DATABASE_URL ?? resolve(dataDir, 'keygrade.sqlite'),
     dataDir,
@@ -56,5 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     alertWebhook: c.KEYGRADE_ALERT_WEBHOOK,
     logLevel: c.KEYGRADE_LOG_LEVEL,
     sequencer: c.KEYGRADE_SEQUENCER === 'on',
+    evidenceDir: resolve(dataDir, 'evidence'),
+    evidenceMaxBytes: c.KEYGRADE_EVIDENCE_MAX_BYTES,
+    cjkFont: c.KEYGRADE_CJK_FONT ? resolve(cwd, c.KEYGRADE_CJK_FONT) : undefined,
+    secureCookies: c.KEYGRADE_COOKIE_SECURE === 'always',
+    trustProxy: c.KEYGRADE_TRUST_PROXY === 'on',
   };
 }

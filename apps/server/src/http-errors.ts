@@ -1,5 +1,6 @@
 /** The one place where error codes become HTTP statuses. */
 import type { BaseError } from '@keygrade/errors';
+import { ACCOUNT_STATUS } from './authz.js';
 
 const STATUS: Record<string, number> = {
   LOG_UNKNOWN: 404,
@@ -13,8 +14,19 @@ const STATUS: Record<string, number> = {
   TOKEN_SCOPE_INVALID: 400,
   LOG_SEQUENCER_LOCKED: 503,
   DB_CONNECT_FAILED: 503,
+  SYSTEM_NOT_FOUND: 404,
+  SYSTEM_NAME_TAKEN: 409,
+  ASSESSMENT_NOT_FOUND: 404,
+  EVIDENCE_NOT_FOUND: 404,
+  VERSION_CONFLICT: 409,
+  ASSESSMENT_PARSE: 400,
+  ASSESSMENT_INVALID: 400,
+  ASSESSMENT_EDITION_MISMATCH: 400,
+  SCORING_INVALID_ANSWER: 400,
+  REPORT_RENDER_FAILED: 422,
+  REPORT_UNSUPPORTED_FORMAT: 400,
 };
 
 export function statusFor(e: BaseError<string>): number {
-  return STATUS[e.code] ?? (e.code.startsWith('TLOG_') ? 400 : 500);
+  return STATUS[e.code] ?? ACCOUNT_STATUS[e.code] ?? (e.code.startsWith('TLOG_') ? 400 : 500);
 }

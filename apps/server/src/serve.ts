@@ -4,7 +4,11 @@
  * in-flight requests, let the sequencer finish its pass, close the database).
  */
 import { AUDIT_LOG, MasterKey, Monitor, Sequencer, ensureLog, logOrigin, migrateToLatest, openDatabase, type Db, type Notifier } from '@keygrade/db';
+import { readFileSync } from 'node:fs';
 import { buildApp, type App } from './app.js';
+import { EvidenceStore } from './domain/evidence-store.js';
+import { openCatalog } from '@keygrade/catalog/node';
+import { seedDemo, type DemoAccount } from './demo.js';
 import type { Config } from './config.js';
 
 export interface Running {
@@ -12,25 +16,37 @@ export interface Running {
   db: Db;
   url: string;
   close(): Promise<void>;
+  /** The demo account, when started with `demo`. */
+  demo?: DemoAccount;
 }
 
 export function masterKeyFor(config: Pick<Config, 'masterKey' | 'masterKeyFile'>): MasterKey {
   return config.masterKey ? MasterKey.fromString(config.masterKey, 'KEYGRADE_MASTER_KEY') : MasterKey.fromFile(config.masterKeyFile);
 }
 
-export async function startServer(config: Config, opts: { logger?: boolean | object; onListening?: (url: string) => void } = {}): Promise<Running> {
+export async function startServer(
+  config: Config,
+  opts: { logger?: boolean | object; onListening?: (url: string) => void; /** Seed the example exchange from this assessment file. */ demo?: string } = {},
+): Promise<Running> {
   const db = await openDatabase(config.databaseUrl);
   await migrateToLatest(db);
   const master = masterKeyFor(config);
   await ensureLog(db, master, { name: AUDIT_LOG, origin: logOrigin(config.logOrigin, AUDIT_LOG), kind: 'audit', description: 'Every action taken in this Keygrade instance' }, new Date());
+  const catalog = openCatalog();
+  const demo = opts.demo ? await seedDemo(db, catalog, opts.demo, new Date()) : undefined;
   let sequencer: Sequencer | undefined;
   const app = await buildApp({
+    catalog,
     db,
     master,
     config,
     logger: opts.logger ?? true,
     pokeSequencer: () => sequencer?.poke(),
     sequencerActive: () => sequencer?.active ?? false,
+    evidence: new EvidenceStore(config.evidenceDir, config.evidenceMaxBytes),
+    accounts: { secureCookies: config.secureCookies },
+    trustProxy: config.trustProxy,
+    ...(config.cjkFont ? { cjkFont: new Uint8Array(readFileSync(config.cjkFont)) } : {}),
   });
   if (config.sequencer) {
     sequencer = new Sequencer(db, master, { onError: (e) => app.log.error({ err: e }, 'sequencer pass failed') });
@@ -68,7 +84,7 @@ export async function startServer(config: Config, opts: { logger?: boolean | obj
       await sequencer?.stop();
       await db.close();
     })());
-  return { app, db, url: address, close };
+  return { app, db, url: address, close, ...(demo ? { demo } : {}) };
 }
 
 /** Closes cleanly on the first SIGINT/SIGTERM; a second signal exits at once. */

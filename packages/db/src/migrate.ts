@@ -3,9 +3,11 @@ import type { Db } from './connect.js';
 import { DbError } from './errors.js';
 import * as m001 from './migrations/001-transparency-log.js';
 import * as m002 from './migrations/002-tile-inner-hashes.js';
+import * as m003 from './migrations/003-accounts.js';
+import * as m004 from './migrations/004-assessments.js';
 
 /** Every migration, in order. Each takes the dialect so one list serves SQLite and PostgreSQL. */
-const MIGRATIONS = { '001-transparency-log': m001, '002-tile-inner-hashes': m002 } as const;
+const MIGRATIONS = { '001-transparency-log': m001, '002-tile-inner-hashes': m002, '003-accounts': m003, '004-assessments': m004 } as const;
 
 function provider(db: Db): MigrationProvider {
   return {

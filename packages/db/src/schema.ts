@@ -5,6 +5,7 @@
  * store stays below 2^53).
  */
 import type { Generated } from 'kysely';
+import type { DomainTables } from './domain/tables.js';
 
 export interface LogTable {
   name: string;
@@ -121,7 +122,85 @@ export interface MonitorCursorTable {
   next_index: number;
 }
 
-export interface Database {
+/** A person who signs in (accounts, issue 4). Booleans are 0/1 integers on both dialects. */
+export interface AppUserTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** PHC-style scrypt string, see accounts/password.ts. */
+  password_hash: string;
+  is_admin: number;
+  /** The TOTP secret sealed with the master key (context `mfa-secret:<userId>`), or null. */
+  mfa_secret: Uint8Array | null;
+  /** A secret from MFA set-up that is not yet confirmed by a code. */
+  mfa_pending_secret: Uint8Array | null;
+  mfa_enabled: number;
+  /** The last TOTP time step accepted (a code is never accepted twice). */
+  mfa_last_step: number | null;
+  failed_logins: number;
+  failed_since: string | null;
+  locked_until: string | null;
+  password_changed_at: string;
+  created_at: string;
+}
+
+export interface OrgTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface MembershipTable {
+  org_id: string;
+  user_id: string;
+  /** owner | security_lead | keyholder | viewer */
+  role: string;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 (hex) of the cookie secret. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface InvitationTable {
+  id: string;
+  /** SHA-256 (hex) of the invitation token. */
+  token_hash: string;
+  org_id: string;
+  email: string;
+  role: string;
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  revoked_at: string | null;
+}
+
+export interface RecoveryCodeTable {
+  user_id: string;
+  /** SHA-256 (hex) of the normalised code. */
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: string;
+  count: number;
+}
+
+export interface Database extends DomainTables {
   log: LogTable;
   log_head: LogHeadTable;
   log_entry: LogEntryTable;
@@ -134,4 +213,11 @@ export interface Database {
   alert_rule: AlertRuleTable;
   alert: AlertTable;
   monitor_cursor: MonitorCursorTable;
+  app_user: AppUserTable;
+  org: OrgTable;
+  membership: MembershipTable;
+  session: SessionTable;
+  invitation: InvitationTable;
+  recovery_code: RecoveryCodeTable;
+  rate_limit: RateLimitTable;
 }

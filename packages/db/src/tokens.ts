@@ -1,7 +1,9 @@
 /**
  * API tokens for automation: `kg_<id>_<secret>`. Only the SHA-256 of the secret is stored; the
  * token is shown once when created. Scopes are exact strings such as `log:append:<log>` and
- * `log:read:<log>`; `<verb>:*` covers every log.
+ * `log:read:<log>`; `<verb>:*` covers every log. Organization scopes `org:read:<orgId>`,
+ * `answer:write:<orgId>` and `system:write:<orgId>` grant exactly that permission in that
+ * organization (never `org:admin`, and no wildcard).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -9,6 +11,10 @@ import { DbError } from './errors.js';
 import type { Database } from './schema.js';
 
 const SCOPE = /^(log:(append|read|admin)):([a-z0-9][a-z0-9-]{0,62}|\*)$/;
+const ORG_SCOPE = /^(org:read|answer:write|system:write):([A-Za-z0-9][A-Za-z0-9_-]{0,63})$/;
+
+/** The organization permissions a token scope can carry. */
+export type OrgScopePermission = 'org:read' | 'answer:write' | 'system:write';
 const TOKEN = /^kg_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 export interface TokenInfo {
@@ -21,9 +27,9 @@ export interface TokenInfo {
 }
 
 export function validateScopes(scopes: readonly string[]): void {
-  const bad = scopes.filter((s) => !SCOPE.test(s));
+  const bad = scopes.filter((s) => !SCOPE.test(s) && !ORG_SCOPE.test(s));
   if (bad.length > 0 || scopes.length === 0) {
-    throw new DbError('TOKEN_SCOPE_INVALID', scopes.length === 0 ? 'a token needs at least one scope, e.g. log:append:<log>' : `unknown scope ${bad.map((b) => `"${b}"`).join(', ')}; scopes look like log:append:<log>, log:read:<log> or log:read:*`);
+    throw new DbError('TOKEN_SCOPE_INVALID', scopes.length === 0 ? 'a token needs at least one scope, e.g. log:append:<log>' : `unknown scope ${bad.map((b) => `"${b}"`).join(', ')}; scopes look like log:append:<log>, log:read:<log>, log:read:*, org:read:<orgId>, answer:write:<orgId> or system:write:<orgId>`);
   }
 }
 
@@ -65,6 +71,22 @@ export async function checkToken(k: Kysely<Database>, token: string, now: Date):
 /** True when the token's scopes allow `verb` on `log`. */
 export function allows(info: TokenInfo, verb: 'append' | 'read' | 'admin', log: string): boolean {
   return info.scopes.includes(`log:${verb}:${log}`) || info.scopes.includes(`log:${verb}:*`);
+}
+
+/** The organization a scope names (`org:read:<orgId>` → orgId), or undefined for log scopes. */
+export function scopeOrg(scope: string): { permission: OrgScopePermission; orgId: string } | undefined {
+  const m = ORG_SCOPE.exec(scope);
+  return m ? { permission: m[1] as OrgScopePermission, orgId: m[2]! } : undefined;
+}
+
+/** True when the token's scopes grant `permission` in organization `orgId`. */
+export function allowsOrg(info: TokenInfo, permission: string, orgId: string): boolean {
+  return info.scopes.includes(`${permission}:${orgId}`) && ORG_SCOPE.test(`${permission}:${orgId}`);
+}
+
+/** True when the token has any scope in organization `orgId`. */
+export function tokenInOrg(info: TokenInfo, orgId: string): boolean {
+  return info.scopes.some((s) => scopeOrg(s)?.orgId === orgId);
 }
 
 export async function revokeToken(k: Kysely<Database>, id: string, now: Date): Promise<boolean> {

@@ -83,6 +83,12 @@ export async function listAlerts(k: Kysely<Database>, log?: string, limit = 100)
   return rows.map((r) => ({ id: Number(r.id), ruleId: r.rule_id, log: r.log, raisedAt: r.raised_at, message: r.message, firstIndex: r.first_index === null ? null : Number(r.first_index), lastIndex: r.last_index === null ? null : Number(r.last_index), acknowledgedAt: r.acknowledged_at }));
 }
 
+/** Marks an alert as seen; false when there is no such alert or it was acknowledged already. */
+export async function acknowledgeAlert(k: Kysely<Database>, id: number, now: Date): Promise<boolean> {
+  const r = await k.updateTable('alert').set({ acknowledged_at: now.toISOString() }).where('id', '=', id).where('acknowledged_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 function matches(entry: Record<string, unknown>, match: Record<string, string>): boolean {
   return Object.entries(match).every(([k, want]) => {
     const v = entry[k];

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './systems.js';
+export * from './assessments.js';
+export * from './evidence.js';
+export type * from './tables.js';
