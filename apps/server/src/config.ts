@@ -1,8 +1,11 @@
 /**
- * Server configuration from the environment (and defaults that make `npm start` work on a fresh
- * clone). Validated at start-up; a bad value stops the server with a message naming the variable.
+ * Server configuration from the environment and an optional file (and defaults that make
+ * `npm start` work on a fresh clone). The file, named by KEYGRADE_CONFIG, is YAML or JSON with the
+ * same KEYGRADE_* names; the environment overrides it. Validated at start-up; a bad value stops
+ * the server with a message naming the variable (and the file).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BaseError } from '@keygrade/errors';
@@ -50,10 +53,35 @@ export interface Config {
   trustProxy: boolean;
 }
 
+/** The settings of a configuration file: a YAML or JSON mapping of KEYGRADE_* names to scalars. */
+function readConfigFile(path: string): Record<string, string> {
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError('CONFIG_INVALID', `cannot read the configuration file ${path}: ${(e as Error).message}`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError('CONFIG_INVALID', `the configuration file ${path} must be a mapping of KEYGRADE_* settings`);
+  const out: Record<string, string> = {};
+  const problems: { path: string; message: string }[] = [];
+  for (const [k, v] of Object.entries(data)) {
+    if (!(k in schema.shape)) problems.push({ path: `${path}: ${k}`, message: `unknown setting; known: ${Object.keys(schema.shape).join(', ')}` });
+    else if (k === 'KEYGRADE_MASTER_KEY') problems.push({ path: `${path}: ${k}`, message: 'keep the master key out of configuration files: use the environment or the key file' });
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else problems.push({ path: `${path}: ${k}`, message: 'must be a string, number or boolean' });
+  }
+  if (problems.length > 0) throw new ConfigError('CONFIG_INVALID', `the configuration file ${path} is not valid`, { problems });
+  return out;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
-  const r = schema.safeParse(env);
+  const file = env.KEYGRADE_CONFIG ? resolve(cwd, env.KEYGRADE_CONFIG) : undefined;
+  if (file && !existsSync(file)) throw new ConfigError('CONFIG_INVALID', `KEYGRADE_CONFIG names ${file}, which does not exist`);
+  const merged = { ...(file ? readConfigFile(file) : {}), ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('KEYGRADE_'))) };
+  const r = schema.safeParse(merged);
   if (!r.success) {
-    throw new ConfigError('CONFIG_INVALID', 'the server configuration is not valid', {
+    throw new ConfigError('CONFIG_INVALID', `the server configuration${file ? ` (environment and ${file})` : ''} is not valid`, {
       problems: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });
   }

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { DbError } from './errors.js';
 import type { Database } from './schema.js';
@@ -24,11 +24,32 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/**
+ * better-sqlite3 with prepared statements cached by SQL text. Kysely prepares every query anew,
+ * and preparing costs more than running the small queries of a request; the driver holds its one
+ * connection for a whole query (or stream), so a cached statement is never used twice at once.
+ */
+function cachingDatabase(db: SQLite.Database, size = 1000): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => db.close(),
+    prepare: (text: string) => {
+      let stmt = cache.get(text);
+      if (stmt) return stmt;
+      stmt = db.prepare(text);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
+}
+
 class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #database: SQLite.Database;
+  readonly #database: SqliteDatabase;
   constructor(database: SQLite.Database) {
-    super({ database });
-    this.#database = database;
+    const cached = cachingDatabase(database);
+    super({ database: cached });
+    this.#database = cached;
   }
   override createDriver(): Driver {
     return new ImmediateSqliteDriver({ database: this.#database });

@@ -220,8 +220,8 @@ export function assessmentRoutes(deps: AppDeps & { catalog: Catalog }): FastifyP
       { config: { permission: 'org:read' }, schema: { tags: ['assessments'], summary: 'An assessment with its live scorecard', params: z.object({ assessmentId: Id }), querystring: z.object({ lang: Lang }) } },
       async (req) => {
         const { resource: a } = await assessmentFor(req, req.params.assessmentId, 'org:read');
-        const system = (await getSystem(k, a.systemId))!;
-        return { assessment: a, system: { id: system.id, name: system.name }, scorecard: scorecardOf(catalog.edition(a.edition), await getAnswers(k, a.id), req.query.lang) };
+        const [system, answers] = await Promise.all([getSystem(k, a.systemId), getAnswers(k, a.id)]);
+        return { assessment: a, system: { id: system!.id, name: system!.name }, scorecard: scorecardOf(catalog.edition(a.edition), answers, req.query.lang) };
       },
     );
 
@@ -230,7 +230,8 @@ export function assessmentRoutes(deps: AppDeps & { catalog: Catalog }): FastifyP
       { config: { permission: 'org:read' }, schema: { tags: ['assessments'], summary: 'Every requirement by aspect and control, with its answer and evidence', params: z.object({ assessmentId: Id }), querystring: z.object({ lang: Lang }) } },
       async (req) => {
         const { resource: a } = await assessmentFor(req, req.params.assessmentId, 'org:read');
-        return checklistOf(catalog.edition(a.edition), await getAnswers(k, a.id), await linkedEvidence(k, a.id), req.query.lang);
+        const [answers, linked] = await Promise.all([getAnswers(k, a.id), linkedEvidence(k, a.id)]);
+        return checklistOf(catalog.edition(a.edition), answers, linked, req.query.lang);
       },
     );
 
