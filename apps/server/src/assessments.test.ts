@@ -81,6 +81,11 @@ for (const backend of testBackends()) {
       // Taking one back lowers the level again.
       const down = await answer(app, owner, a, l1[0]!.id, { status: 'not_in_place', version: 1 });
       assert.equal((down.body.scorecard as { level: number }).level, 0);
+      // Reads are cached by the assessment's revision: the change shows at once.
+      const after = await call(app, { url: `/api/assessments/${a}`, headers: as(owner) });
+      assert.equal((after.body.scorecard as { level: number }).level, 0);
+      const list1 = await call(app, { url: `/api/assessments/${a}/checklist`, headers: as(owner) });
+      assert.ok(JSON.stringify(list1.body).includes('"status":"not_in_place"'));
       const hist = await call(app, { url: `/api/assessments/${a}/answers/${l1[0]!.id}/history`, headers: as(owner) });
       assert.deepEqual((hist.body.history as { version: number; status: string }[]).map((h) => [h.version, h.status]), [
         [1, 'in_place'],
@@ -165,6 +170,8 @@ for (const backend of testBackends()) {
       assert.equal(ev.contentType, 'application/pdf');
       assert.equal(ev.filename, 'run book.pdf');
       assert.equal(ev.createdBy, `user:${owner.userId}`);
+      const before = await call(app, { url: `/api/assessments/${a}/checklist`, headers: as(owner) });
+      assert.ok(!JSON.stringify(before.body).includes(ev.id));
       const link = await call(app, { method: 'POST', url: `/api/assessments/${a}/answers/1.01.1.1/evidence`, headers: as(owner), payload: { evidenceId: ev.id } });
       assert.equal(link.status, 201, link.res.body);
       const list = await call(app, { url: `/api/assessments/${a}/checklist`, headers: as(owner) });

@@ -5,9 +5,10 @@ import * as m001 from './migrations/001-transparency-log.js';
 import * as m002 from './migrations/002-tile-inner-hashes.js';
 import * as m003 from './migrations/003-accounts.js';
 import * as m004 from './migrations/004-assessments.js';
+import * as m005 from './migrations/005-assessment-revision.js';
 
 /** Every migration, in order. Each takes the dialect so one list serves SQLite and PostgreSQL. */
-const MIGRATIONS = { '001-transparency-log': m001, '002-tile-inner-hashes': m002, '003-accounts': m003, '004-assessments': m004 } as const;
+const MIGRATIONS = { '001-transparency-log': m001, '002-tile-inner-hashes': m002, '003-accounts': m003, '004-assessments': m004, '005-assessment-revision': m005 } as const;
 
 function provider(db: Db): MigrationProvider {
   return {

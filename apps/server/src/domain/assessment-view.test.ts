@@ -17,7 +17,7 @@ const catalog = openCatalog();
 const example = readFileSync(new URL('../../../../examples/acme-exchange/assessment.yaml', import.meta.url), 'utf8');
 
 const system: System = { id: 's1', orgId: 'o1', name: 'Cold wallet', designation: '', scope: 'Bitcoin cold storage', boundary: '', wallets: [], assets: [], version: 1, createdAt: '', createdBy: '', updatedAt: '' };
-const assessment = (edition: string): AssessmentRecord => ({ id: 'a1', systemId: 's1', orgId: 'o1', edition, targetLevel: null, assessor: 'Security lead', assessedAt: '2026-11-01', level: 0, createdAt: '', createdBy: '' });
+const assessment = (edition: string): AssessmentRecord => ({ id: 'a1', systemId: 's1', orgId: 'o1', edition, targetLevel: null, assessor: 'Security lead', assessedAt: '2026-11-01', level: 0, revision: 0, createdAt: '', createdBy: '' });
 
 /** Stored answers from a parsed assessment file, as the import route writes them. */
 function recordsOf(text: string): AnswerRecord[] {

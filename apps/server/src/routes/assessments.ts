@@ -39,7 +39,8 @@ import {
 } from '@keygrade/db';
 import type { AppDeps } from '../app.js';
 import { requireOrg, type Permission } from '../authz.js';
-import { checklistOf, exportAssessmentYaml, gapsOfAssessment, parseUploadedAssessment, scorecardOf } from '../domain/assessment-view.js';
+import { checklistOf, exportAssessmentYaml, gapsOfAssessment, parseUploadedAssessment, scorecardOf, type Scorecard } from '../domain/assessment-view.js';
+import { RevisionCache } from '../domain/revision-cache.js';
 
 const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'an id');
 const RequirementId = z.string().min(1).max(64).regex(/^[0-9A-Za-z.]+$/, 'a requirement id such as 1.1.1.L1 or 1.01.3.1');
@@ -91,6 +92,9 @@ export function assessmentRoutes(deps: AppDeps & { catalog: Catalog }): FastifyP
 
   const systemFor = async (req: FastifyRequest, id: string, permission: Permission) => authorise(req, await getSystem(k, id), permission, noSystem);
   const assessmentFor = async (req: FastifyRequest, id: string, permission: Permission) => authorise(req, await getAssessment(k, id), permission, noAssessment);
+  // Computed views by (assessment, language), valid while the assessment's revision is unchanged.
+  const scorecards = new RevisionCache<Scorecard>();
+  const checklists = new RevisionCache<string>(200);
   const orgName = async (orgId: string) => (await k.selectFrom('org').select('name').where('id', '=', orgId).executeTakeFirst())?.name ?? orgId;
 
   /** Scores the answers in `trx` and records the level when it moved; returns the scorecard. */
@@ -220,18 +224,26 @@ export function assessmentRoutes(deps: AppDeps & { catalog: Catalog }): FastifyP
       { config: { permission: 'org:read' }, schema: { tags: ['assessments'], summary: 'An assessment with its live scorecard', params: z.object({ assessmentId: Id }), querystring: z.object({ lang: Lang }) } },
       async (req) => {
         const { resource: a } = await assessmentFor(req, req.params.assessmentId, 'org:read');
-        const [system, answers] = await Promise.all([getSystem(k, a.systemId), getAnswers(k, a.id)]);
-        return { assessment: a, system: { id: system!.id, name: system!.name }, scorecard: scorecardOf(catalog.edition(a.edition), answers, req.query.lang) };
+        const key = `${a.id}/${req.query.lang}`;
+        let scorecard = scorecards.get(key, a.revision);
+        const [system, answers] = await Promise.all([getSystem(k, a.systemId), scorecard ? undefined : getAnswers(k, a.id)]);
+        if (!scorecard) scorecards.set(key, a.revision, (scorecard = scorecardOf(catalog.edition(a.edition), answers!, req.query.lang)));
+        return { assessment: a, system: { id: system!.id, name: system!.name }, scorecard };
       },
     );
 
     app.get(
       '/api/assessments/:assessmentId/checklist',
       { config: { permission: 'org:read' }, schema: { tags: ['assessments'], summary: 'Every requirement by aspect and control, with its answer and evidence', params: z.object({ assessmentId: Id }), querystring: z.object({ lang: Lang }) } },
-      async (req) => {
+      async (req, reply) => {
         const { resource: a } = await assessmentFor(req, req.params.assessmentId, 'org:read');
+        const key = `${a.id}/${req.query.lang}`;
+        const cached = checklists.get(key, a.revision);
+        if (cached) return reply.header('content-type', 'application/json; charset=utf-8').send(cached);
         const [answers, linked] = await Promise.all([getAnswers(k, a.id), linkedEvidence(k, a.id)]);
-        return checklistOf(catalog.edition(a.edition), answers, linked, req.query.lang);
+        const body = JSON.stringify(checklistOf(catalog.edition(a.edition), answers, linked, req.query.lang));
+        checklists.set(key, a.revision, body);
+        return reply.header('content-type', 'application/json; charset=utf-8').send(body);
       },
     );
 

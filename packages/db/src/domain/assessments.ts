@@ -20,6 +20,8 @@ export interface AssessmentRecord {
   assessor: string | null;
   assessedAt: string;
   level: number;
+  /** Raised with every change to the answers or evidence links. */
+  revision: number;
   createdAt: string;
   createdBy: string;
 }
@@ -69,6 +71,7 @@ function assessmentFromRow(r: Selectable<AssessmentTable>): AssessmentRecord {
     assessor: r.assessor,
     assessedAt: r.assessed_at,
     level: Number(r.level),
+    revision: Number(r.revision),
     createdAt: r.created_at,
     createdBy: r.created_by,
   };
@@ -110,6 +113,7 @@ export async function createAssessment(k: Kysely<Database>, a: NewAssessment, wh
     assessor: a.assessor ?? null,
     assessed_at: a.assessedAt ?? at.slice(0, 10),
     level: 0,
+    revision: 0,
     created_at: at,
     created_by: who.actor,
   };
@@ -186,6 +190,7 @@ export async function putAnswer(k: Kysely<Database>, assessmentId: string, requi
     if (Number(r.numUpdatedRows) !== 1) throw await conflict();
   }
   await k.insertInto('answer_history').values({ assessment_id: assessmentId, requirement_id: requirementId, ...fields, version: version + 1, at, by: who.actor }).execute();
+  await bumpRevision(k, assessmentId);
   return (await getAnswer(k, assessmentId, requirementId))!;
 }
 
@@ -195,6 +200,15 @@ export async function answerHistory(k: Kysely<Database>, assessmentId: string, r
     const { updatedAt, updatedBy, ...fields } = answerFromRow({ ...r, updated_at: r.at, updated_by: r.by });
     return { ...fields, at: updatedAt, by: updatedBy };
   });
+}
+
+/** Raises the assessment's revision (call in the transaction of the change). */
+export async function bumpRevision(k: Kysely<Database>, assessmentId: string): Promise<void> {
+  await k
+    .updateTable('assessment')
+    .set((eb) => ({ revision: eb('revision', '+', 1) }))
+    .where('id', '=', assessmentId)
+    .execute();
 }
 
 /** Records the system level after a change; a point is added only when the level moved. */

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
+import { bumpRevision } from './assessments.js';
 import type { By } from './systems.js';
 import type { EvidenceTable } from './tables.js';
 
@@ -101,12 +102,16 @@ export async function linkEvidence(k: Kysely<Database>, assessmentId: string, re
     .values({ assessment_id: assessmentId, requirement_id: requirementId, evidence_id: evidenceId, linked_at: who.at.toISOString(), linked_by: who.actor })
     .onConflict((oc) => oc.columns(['assessment_id', 'requirement_id', 'evidence_id']).doNothing())
     .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+  const added = Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+  if (added) await bumpRevision(k, assessmentId);
+  return added;
 }
 
 export async function unlinkEvidence(k: Kysely<Database>, assessmentId: string, requirementId: string, evidenceId: string): Promise<boolean> {
   const r = await k.deleteFrom('answer_evidence').where('assessment_id', '=', assessmentId).where('requirement_id', '=', requirementId).where('evidence_id', '=', evidenceId).executeTakeFirst();
-  return Number(r.numDeletedRows) === 1;
+  const removed = Number(r.numDeletedRows) === 1;
+  if (removed) await bumpRevision(k, assessmentId);
+  return removed;
 }
 
 /** Evidence linked to the answers of an assessment, by requirement id. */

@@ -28,6 +28,8 @@ export interface AssessmentTable {
   assessed_at: string;
   /** The system level at the last change (kept for lists; the scorecard is always recomputed). */
   level: number;
+  /** Raised with every change to the answers or evidence links (cache key). */
+  revision: number;
   created_at: string;
   created_by: string;
 }
