@@ -13,10 +13,9 @@ import {
   DEFAULT_POLICY,
   DbError,
   allowsOrg,
-  checkSession,
+  checkSessionUser,
   checkToken,
   getOrg,
-  getUserRow,
   mfaRequiredFor,
   roleIn,
   tokenInOrg,
@@ -129,10 +128,9 @@ async function resolve(req: FastifyRequest): Promise<Resolved> {
   }
   const value = req.cookies[SESSION_COOKIE];
   if (!value) throw new ApiError(401, 'SESSION_REQUIRED', 'sign in first (POST /api/auth/login), or send an API token');
-  const s = await checkSession(ctx.db.kysely, value, now, ctx.policy);
+  const s = await checkSessionUser(ctx.db.kysely, value, now, ctx.policy);
   if (!s.ok) throw new ApiError(401, 'SESSION_EXPIRED', 'the session has expired or was ended; sign in again');
-  const user = await getUserRow(ctx.db.kysely, s.session.userId);
-  if (!user) throw new ApiError(401, 'SESSION_EXPIRED', 'the session has ended; sign in again');
+  const user = s.user;
   return { principal: { kind: 'user', actor: `user:${user.id}`, userId: user.id, isAdmin: user.is_admin === 1 }, user, session: s.session };
 }
 

@@ -8,7 +8,7 @@ import { addMember, createOrg, listMembers, removeMember, roleIn, setMemberRole 
 import { DEFAULT_POLICY } from './policy.js';
 import { hitRateLimit } from './rate-limit.js';
 import { consumeRecoveryCode, replaceRecoveryCodes } from './recovery-codes.js';
-import { checkSession, createSession } from './sessions.js';
+import { checkSession, checkSessionUser, createSession } from './sessions.js';
 import { acceptTotp, beginMfaSetup, createUser, enableMfa, lockedFor, recordLoginFailure, resetLoginFailures } from './users.js';
 import { totp } from './totp.js';
 
@@ -74,6 +74,15 @@ for (const backend of testBackends()) {
       assert.deepEqual(await checkSession(db.kysely, cookie, later(23 * 3600_000 + 1)), { ok: false, reason: 'expired' });
       assert.deepEqual(await checkSession(db.kysely, cookie, later(23 * 3600_000 + 2)), { ok: false, reason: 'unknown' }, 'deleted');
       assert.deepEqual(await checkSession(db.kysely, "x' or 1=1 --", t0), { ok: false, reason: 'malformed' });
+      // The joined per-request form agrees and carries the user.
+      const second = await createSession(db.kysely, u.id, t0);
+      const joined = await checkSessionUser(db.kysely, second.cookie, later(11 * 3600_000));
+      assert.ok(joined.ok);
+      assert.equal(joined.user.email, 's@x.io');
+      assert.equal(joined.session.csrfToken, second.session.csrfToken);
+      assert.deepEqual(await checkSessionUser(db.kysely, second.cookie, later(23 * 3600_000 + 1)), { ok: false, reason: 'expired' });
+      assert.deepEqual(await checkSessionUser(db.kysely, second.cookie, t0), { ok: false, reason: 'unknown' });
+      assert.deepEqual(await checkSessionUser(db.kysely, 'short', t0), { ok: false, reason: 'malformed' });
     });
 
     test('MFA: enable with a code, never accept a code twice; recovery codes are single-use', async () => {

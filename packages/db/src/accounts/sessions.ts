@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import type { UserRow } from './users.js';
 import { DEFAULT_POLICY, type AccountPolicy } from './policy.js';
 
 const COOKIE = /^[A-Za-z0-9_-]{43}$/;
@@ -46,7 +47,28 @@ export async function checkSession(k: Kysely<Database>, cookie: string, now: Dat
   if (!COOKIE.test(cookie)) return { ok: false, reason: 'malformed' };
   const id = sessionIdOf(cookie);
   const r = await k.selectFrom('session').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? live(k, id, r, now, policy) : { ok: false, reason: 'unknown' };
+}
+
+/** checkSession and the session's user in one query (the per-request path of the server). */
+export async function checkSessionUser(k: Kysely<Database>, cookie: string, now: Date, policy: AccountPolicy = DEFAULT_POLICY): Promise<(SessionCheck & { ok: false }) | { ok: true; session: Session; user: UserRow }> {
+  if (!COOKIE.test(cookie)) return { ok: false, reason: 'malformed' };
+  const id = sessionIdOf(cookie);
+  const r = await k
+    .selectFrom('session')
+    .innerJoin('app_user', 'app_user.id', 'session.user_id')
+    .selectAll('app_user')
+    .select(['session.user_id as s_user_id', 'session.csrf_token as s_csrf_token', 'session.created_at as s_created_at', 'session.last_seen_at as s_last_seen_at', 'session.expires_at as s_expires_at'])
+    .where('session.id', '=', id)
+    .executeTakeFirst();
   if (!r) return { ok: false, reason: 'unknown' };
+  const { s_user_id, s_csrf_token, s_created_at, s_last_seen_at, s_expires_at, ...user } = r;
+  const check = await live(k, id, { user_id: s_user_id, csrf_token: s_csrf_token, created_at: s_created_at, last_seen_at: s_last_seen_at, expires_at: s_expires_at }, now, policy);
+  return check.ok ? { ...check, user } : check;
+}
+
+/** The idle and absolute limits: an expired session is deleted; a live one is refreshed at most once a minute. */
+async function live(k: Kysely<Database>, id: string, r: { user_id: string; csrf_token: string; created_at: string; last_seen_at: string; expires_at: string }, now: Date, policy: AccountPolicy): Promise<SessionCheck> {
   const t = now.getTime();
   if (Date.parse(r.expires_at) <= t || Date.parse(r.last_seen_at) + policy.sessionIdleMs <= t) {
     await k.deleteFrom('session').where('id', '=', id).execute();
