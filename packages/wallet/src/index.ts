@@ -1,0 +1,10 @@
+/**
+ * @keygrade/wallet: wallet and key evidence for CCSS aspects 1.02–1.05 — output descriptors,
+ * key inventories, wallet checks mapped to requirement ids, and ECDSA signature forensics.
+ * Pure: no IO; runs in node and in browsers.
+ */
+export * from './errors.js';
+export * from './descriptor/index.js';
+export * from './inventory/index.js';
+export * from './checks/index.js';
+export * from './sigs/index.js';

@@ -1,0 +1,6 @@
+/** Signature forensics: lax DER, signature extraction with sighashes, r index, key recovery. */
+export { isStrictDer, parseDerLax, type RS } from './der.js';
+export { extractSignatures, parseLine, verifies, type Prevout, type SigRecord } from './extract.js';
+export { NonceIndex } from './nonce-index.js';
+export { KNOWN_NONCES, keyFromNonce, keyMatches, recoverFromReuse } from './recover.js';
+export { NonceScanner, scanLines, type ReuseFinding, type ScanReport, type SigLocation } from './scan.js';
