@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -26,6 +27,7 @@ import { docsRoutes } from './routes/docs.js';
 import { assessmentRoutes } from './routes/assessments.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { adminLogRoutes } from './routes/admin-logs.js';
+import { reserveRoutes } from './routes/reserves.js';
 import { EvidenceStore } from './domain/evidence-store.js';
 
 export interface AppDeps {
@@ -108,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(assessmentRoutes({ ...deps, catalog }));
   await app.register(evidenceRoutes({ ...deps, catalog, evidence }));
   await app.register(adminLogRoutes(deps));
+  await app.register(reserveRoutes({ ...deps, catalog, evidence, verifierHtml: fileURLToPath(new URL('../../../packages/reserves/dist/verifier.html', import.meta.url)) }));
   await app.register((await import('./routes/web.js')).webRoutes()); // the web app at / (apps/web/dist)
   return app;
 }

@@ -3,3 +3,4 @@ export * from './systems.js';
 export * from './assessments.js';
 export * from './evidence.js';
 export type * from './tables.js';
+export * from './reserves.js';

@@ -87,6 +87,30 @@ export interface AnswerEvidenceTable {
   linked_by: string;
 }
 
+export interface ReserveSnapshotTable {
+  id: string;
+  org_id: string;
+  system_id: string;
+  /** The manifest's snapshot id (hex). */
+  snapshot_id: string;
+  sequence: number;
+  time: string;
+  label: string | null;
+  manifest_hash: string;
+  previous_hash: string | null;
+  /** `verified` (follows the system's previous snapshot), `first`, or `unchecked` (its predecessor is not here). */
+  chain: string;
+  /** JSON array of the verified signers' public keys (hex). */
+  signers: string;
+  /** The signed manifest, canonical JSON. */
+  manifest: string;
+  /** 1 when anyone may see it at /reserves/<id>. */
+  public: number;
+  evidence_id: string | null;
+  created_at: string;
+  created_by: string;
+}
+
 export interface DomainTables {
   system: SystemTable;
   assessment: AssessmentTable;
@@ -95,4 +119,5 @@ export interface DomainTables {
   level_point: LevelPointTable;
   evidence: EvidenceTable;
   answer_evidence: AnswerEvidenceTable;
+  reserve_snapshot: ReserveSnapshotTable;
 }

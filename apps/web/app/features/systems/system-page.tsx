@@ -14,6 +14,7 @@ import { Link, navigate, queryParam } from '../../router';
 import { useSignedIn } from '../../session';
 import { EDITIONS, editionLabel } from './editions';
 import { Reports } from './reports';
+import { ReservesSection } from './reserves';
 
 interface SystemAnswer {
   system: System;
@@ -99,6 +100,7 @@ export function SystemPage({ systemId, onOrg }: { systemId: string; onOrg(orgId:
       </section>
       {current ? <AssessmentView id={current.id} /> : <p className="card muted">{canWrite ? t('system.noAssessmentWriter') : t('system.noAssessment')}</p>}
       {canWrite ? <NewAssessment systemId={systemId} onCreated={sys.reload} /> : null}
+      <ReservesSection systemId={systemId} canWrite={canWrite} />
     </Page>
   );
 }
