@@ -21,6 +21,7 @@ import {
   getAnswer,
   getAnswers,
   getAssessment,
+  getAssessmentWithSystem,
   getSystem,
   latestAssessments,
   levelPoints,
@@ -223,12 +224,12 @@ export function assessmentRoutes(deps: AppDeps & { catalog: Catalog }): FastifyP
       '/api/assessments/:assessmentId',
       { config: { permission: 'org:read' }, schema: { tags: ['assessments'], summary: 'An assessment with its live scorecard', params: z.object({ assessmentId: Id }), querystring: z.object({ lang: Lang }) } },
       async (req) => {
-        const { resource: a } = await assessmentFor(req, req.params.assessmentId, 'org:read');
+        const { resource } = await authorise(req, await getAssessmentWithSystem(k, req.params.assessmentId), 'org:read', noAssessment);
+        const { systemName, ...a } = resource;
         const key = `${a.id}/${req.query.lang}`;
         let scorecard = scorecards.get(key, a.revision);
-        const [system, answers] = await Promise.all([getSystem(k, a.systemId), scorecard ? undefined : getAnswers(k, a.id)]);
-        if (!scorecard) scorecards.set(key, a.revision, (scorecard = scorecardOf(catalog.edition(a.edition), answers!, req.query.lang)));
-        return { assessment: a, system: { id: system!.id, name: system!.name }, scorecard };
+        if (!scorecard) scorecards.set(key, a.revision, (scorecard = scorecardOf(catalog.edition(a.edition), await getAnswers(k, a.id), req.query.lang)));
+        return { assessment: a, system: { id: a.systemId, name: systemName }, scorecard };
       },
     );
 

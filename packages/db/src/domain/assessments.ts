@@ -127,6 +127,14 @@ export async function getAssessment(k: Kysely<Database>, id: string): Promise<As
   return r ? assessmentFromRow(r) : undefined;
 }
 
+/** An assessment with its system's name, in one query (the scorecard read). */
+export async function getAssessmentWithSystem(k: Kysely<Database>, id: string): Promise<(AssessmentRecord & { systemName: string }) | undefined> {
+  const r = await k.selectFrom('assessment').innerJoin('system', 'system.id', 'assessment.system_id').selectAll('assessment').select('system.name as system_name').where('assessment.id', '=', id).executeTakeFirst();
+  if (!r) return undefined;
+  const { system_name, ...row } = r;
+  return { ...assessmentFromRow(row), systemName: system_name };
+}
+
 export async function listAssessments(k: Kysely<Database>, systemId: string): Promise<AssessmentRecord[]> {
   const rows = await k.selectFrom('assessment').selectAll().where('system_id', '=', systemId).orderBy('created_at', 'desc').orderBy('id').execute();
   return rows.map(assessmentFromRow);
