@@ -5,7 +5,7 @@
  * are the complete subtrees of tile-local levels 1..7: 128 + 64 + … + 2 = 254 slots of 32 bytes,
  * zero where a subtree is not complete yet. Derived data: `keygrade log verify` recomputes it.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { TreeHasher, type HashReader, type NodeId } from '@keygrade/tlog';
 import { DbError } from '../errors.js';
@@ -13,27 +13,37 @@ import type { Database } from '../schema.js';
 
 export const INNER_SLOTS = 254;
 
-const LEAF = Uint8Array.of(0);
-const NODE = Uint8Array.of(1);
 
 /** The tree hasher on node's native SHA-256: same results as the portable one, about 2x faster in bulk. */
 export class NativeTreeHasher extends TreeHasher {
+  /** One message buffer for node hashes: 0x01 ‖ left ‖ right. */
+  readonly #pair = new Uint8Array(65);
   override leaf(entry: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
-    out.set(createHash('sha256').update(LEAF).update(entry).digest());
+    out.set(fastLeafHash(entry));
     return out;
   }
   override node(left: Uint8Array, right: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
-    out.set(createHash('sha256').update(NODE).update(left).update(right).digest());
+    const m = this.#pair;
+    m[0] = 1;
+    m.set(left, 1);
+    m.set(right, 33);
+    out.set(hash('sha256', m, 'buffer'));
     return out;
   }
   override nodeOfPair(pair: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
-    out.set(createHash('sha256').update(NODE).update(pair).digest());
+    const m = this.#pair;
+    m[0] = 1;
+    m.set(pair, 1);
+    out.set(hash('sha256', m, 'buffer'));
     return out;
   }
 }
 /** RFC 9162 leaf hash with node's native SHA-256 (several times faster than the portable one for bulk work). */
 export function fastLeafHash(entry: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(LEAF).update(entry).digest());
+  // One-shot crypto.hash (Node >= 20.12) over 0x00 ‖ entry: about a quarter faster than createHash.
+  const m = new Uint8Array(entry.length + 1);
+  m.set(entry, 1);
+  return new Uint8Array(hash('sha256', m, 'buffer'));
 }
 const OFFSET = [0, 0, 128, 192, 224, 240, 248, 252, 254];
 
@@ -42,13 +52,13 @@ export function tileInner(data: Uint8Array, width: number): Uint8Array {
   const out = new Uint8Array(INNER_SLOTS * 32);
   let below = data.subarray(0, width * 32);
   let count = width;
+  const m = new Uint8Array(65);
+  m[0] = 1;
   for (let k = 1; k <= 7; k++) {
     count = Math.floor(count / 2);
     for (let p = 0; p < count; p++) {
-      const h = createHash('sha256');
-      h.update(Uint8Array.of(1));
-      h.update(below.subarray(2 * p * 32, 2 * p * 32 + 64));
-      out.set(h.digest(), (OFFSET[k]! + p) * 32);
+      m.set(below.subarray(2 * p * 32, 2 * p * 32 + 64), 1);
+      out.set(hash('sha256', m, 'buffer'), (OFFSET[k]! + p) * 32);
     }
     below = out.subarray(OFFSET[k]! * 32, (OFFSET[k]! + count) * 32);
   }
