@@ -13,6 +13,7 @@ import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate, queryParam } from '../../router';
 import { useSignedIn } from '../../session';
 import { EDITIONS, editionLabel } from './editions';
+import { EditSystem } from './edit-system';
 import { Reports } from './reports';
 import { ReservesSection } from './reserves';
 
@@ -38,6 +39,7 @@ export function SystemPage({ systemId, onOrg }: { systemId: string; onOrg(orgId:
   }, [orgId, onOrg]);
   const role = session.memberships.find((m) => m.org.id === orgId)?.role;
   const canWrite = role === 'owner' || role === 'security_lead';
+  const [editing, setEditing] = useState(false);
 
   if (sys.error) {
     return (
@@ -51,7 +53,24 @@ export function SystemPage({ systemId, onOrg }: { systemId: string; onOrg(orgId:
   return (
     <Page title={s.name} wide actions={current ? <AssessmentLinks id={current.id} /> : null}>
       <section className="card" aria-labelledby="system-details">
-        <h2 id="system-details">{t('system.details')}</h2>
+        <div className="section-head">
+          <h2 id="system-details">{t('system.details')}</h2>
+          {canWrite && !editing ? (
+            <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
+              {t('system.edit')}
+            </button>
+          ) : null}
+        </div>
+        {editing ? (
+          <EditSystem
+            system={s}
+            onSaved={() => {
+              setEditing(false);
+              sys.reload();
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        ) : null}
         <dl className="kv">
           {s.designation ? (
             <>
