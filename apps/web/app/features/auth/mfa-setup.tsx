@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { QrCode } from '../../components/qr-code';
+import { ChangePassword } from './change-password';
 import { ErrorMessage, Notice, Page, TextField } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 import { Link, navigate, queryParam } from '../../router';
@@ -89,6 +90,7 @@ export function MfaSetup() {
             {t('common.continue')}
           </Link>
         </section>
+        <ChangePassword />
       </Page>
     );
   }
@@ -146,6 +148,7 @@ export function MfaSetup() {
           </p>
         ) : null}
       </section>
+      <ChangePassword />
     </Page>
   );
 }
