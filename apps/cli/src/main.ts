@@ -27,6 +27,7 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: Loader }
   'rng dice': { summary: 'check dice rolls: fairness (χ²) and entropy for a key', load: () => import('./commands/rng-dice.js') },
   'rng cards': { summary: 'check a shuffled deck: duplicates, missing cards, entropy for a key', load: () => import('./commands/rng-cards.js') },
   'rng test': { summary: 'NIST SP 800-22 statistical tests (sts-2.1.2) on random bits, one or many streams', load: () => import('./commands/rng-test.js') },
+  'audit rederive': { summary: 'check an exported audit file and re-derive its samples and levels', load: () => import('./commands/audit-rederive.js') },
   'audit sample': { summary: 'select a reproducible audit sample from a population (size table, seeded random or systematic)', load: () => import('./commands/audit-sample.js') },
   'ceremony new': { summary: 'run a key ceremony offline: sources, health tests, mnemonic, xpubs, signed transcript', load: () => import('./commands/ceremony-new.js') },
   'ceremony sign': { summary: 'add your sign-off to a ceremony transcript with your own key', load: () => import('./commands/ceremony-sign.js') },

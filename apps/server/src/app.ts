@@ -28,6 +28,7 @@ import { assessmentRoutes } from './routes/assessments.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { adminLogRoutes } from './routes/admin-logs.js';
 import { reserveRoutes } from './routes/reserves.js';
+import { engagementRoutes } from './routes/engagements.js';
 import { EvidenceStore } from './domain/evidence-store.js';
 
 export interface AppDeps {
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(evidenceRoutes({ ...deps, catalog, evidence }));
   await app.register(adminLogRoutes(deps));
   await app.register(reserveRoutes({ ...deps, catalog, evidence, verifierHtml: fileURLToPath(new URL('../../../packages/reserves/dist/verifier.html', import.meta.url)) }));
+  await app.register(engagementRoutes({ ...deps, catalog, evidence }));
   await app.register((await import('./routes/web.js')).webRoutes()); // the web app at / (apps/web/dist)
   return app;
 }

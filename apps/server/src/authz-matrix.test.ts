@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { AUDIT_LOG, MFA_ROLES, MasterKey, ORG_ROLES, addMember, createInvitation, createOrg, createSession, createUser, hashPassword, type OrgRole } from '@keygrade/db';
+import { AUDIT_LOG, MFA_ROLES, MasterKey, putAuditor, ORG_ROLES, addMember, createInvitation, createOrg, createSession, createUser, hashPassword, type OrgRole } from '@keygrade/db';
 import { postgresSkipNote, testBackends, type TestDb } from '@keygrade/db/testing';
 import type { App } from './app.js';
-import { PERMISSIONS, ROLE_PERMISSIONS, type Permission, type RoutePermission } from './authz.js';
+import { ENGAGEMENT_PERMISSIONS, PERMISSIONS, ROLE_PERMISSIONS, type Permission, type RoutePermission } from './authz.js';
 import { bearer, testApp } from './testing.js';
 
 const master = MasterKey.generate();
@@ -54,12 +54,21 @@ type Expect = 'allow' | 401 | 403 | 404;
 const DENIALS = new Set(['FORBIDDEN', 'MFA_REQUIRED', 'CSRF_INVALID', 'SESSION_REQUIRED', 'SESSION_EXPIRED', 'TOKEN_INVALID', 'TOKEN_REQUIRED', 'ORG_NOT_FOUND']);
 function expected(w: Who, permission: Exclude<RoutePermission, 'public'>): Expect {
   if (w.kind === 'anonymous') return 401;
+  if (permission.startsWith('engagement:')) {
+    // Engagement routes are for signed-in users; the matrix's principals hold no engagement role,
+    // so only the auditee organization's roles reach them (engagements.test.ts covers the auditor and reviewer roles).
+    if (w.kind === 'token' || w.kind === 'foreign-token') return 403;
+    if (w.kind === 'foreign' || w.kind === 'admin') return 404;
+    if (permission === 'engagement:read') return 'allow';
+    if (permission === 'engagement:auditee') return ROLE_PERMISSIONS[w.role].includes('system:write') ? 'allow' : 403;
+    return 403;
+  }
   if (permission === 'admin') return w.kind === 'admin' ? 'allow' : 403;
   if (permission === 'user') return w.kind === 'member' || w.kind === 'foreign' || w.kind === 'admin' ? 'allow' : 403;
   // The instance administrator has no implicit access to organizations.
   if (w.kind === 'foreign' || w.kind === 'foreign-token' || w.kind === 'admin') return 404;
-  if (w.kind === 'token') return w.scopes.includes(permission) ? 'allow' : 403;
-  return ROLE_PERMISSIONS[w.role].includes(permission) ? 'allow' : 403;
+  if (w.kind === 'token') return w.scopes.includes(permission as Permission) ? 'allow' : 403;
+  return ROLE_PERMISSIONS[w.role].includes(permission as Permission) ? 'allow' : 403;
 }
 
 interface JsonSchema {
@@ -170,6 +179,20 @@ for (const backend of testBackends()) {
         return id;
       };
       const make: Record<string, () => Promise<string>> = {
+        engagementId: async () => {
+          const auditor = await user(orgB, 'viewer');
+          await putAuditor(k(), auditor, { firmId: 'matrix-firm', firmName: 'Matrix Audit', accreditedFrom: '2000-01-01', accreditedUntil: '2999-12-31' }, { actor: 'system', at: now() });
+          await k().updateTable('app_user').set({ mfa_enabled: 1 }).where('id', '=', auditor).execute();
+          const email = (await k().selectFrom('app_user').select('email').where('id', '=', auditor).executeTakeFirstOrThrow()).email;
+          return json(
+            { method: 'POST', url: `/api/systems/${await get('systemId')}/engagements`, payload: { type: 'readiness', edition: 'ccss-2020', period: { start: '2026-01-01', end: '2026-06-30' }, agreementReference: 'matrix', leadAuditorEmail: email } },
+            (b) => (b.engagement as { id?: string } | undefined)?.id,
+            'engagement',
+          );
+        },
+        threadId: async () => randomUUID(),
+        sampleId: async () => randomUUID(),
+        itemId: async () => randomUUID(),
         orgId: async () => orgA,
         alertId: async () => {
           const r = await k().insertInto('alert').values({ rule_id: 'matrix', log: AUDIT_LOG, raised_at: now().toISOString(), message: 'matrix alert', first_index: null, last_index: null, acknowledged_at: null }).returning('id').executeTakeFirstOrThrow();
@@ -221,7 +244,7 @@ for (const backend of testBackends()) {
       assert.ok(routes.length > 10, 'the route list is collected');
       const missing = routes.filter((r) => r.permission === undefined && !UNDECLARED[`${r.method} ${r.url}`]).map((r) => `${r.method} ${r.url}`);
       assert.deepEqual(missing, [], 'declare config.permission on these routes');
-      for (const r of routes) if (r.permission !== undefined) assert.ok(['public', 'user', 'admin', ...PERMISSIONS].includes(r.permission), `${r.method} ${r.url}: unknown permission ${r.permission}`);
+      for (const r of routes) if (r.permission !== undefined) assert.ok(['public', 'user', 'admin', ...PERMISSIONS, ...ENGAGEMENT_PERMISSIONS].includes(r.permission), `${r.method} ${r.url}: unknown permission ${r.permission}`);
     });
 
     test('the matrix covers the account routes and, once registered, the domain routes', () => {

@@ -15,12 +15,16 @@ import {
   allowsOrg,
   checkSessionUser,
   checkToken,
+  engagementRolesOf,
+  getEngagement,
   getOrg,
   mfaRequiredFor,
   roleIn,
   tokenInOrg,
   type AccountPolicy,
   type Db,
+  type EngagementRole,
+  type EngagementRow,
   type MasterKey,
   type OrgRole,
   type Session,
@@ -31,8 +35,16 @@ import {
 
 export type { OrgRole } from '@keygrade/db';
 export type Permission = 'org:read' | 'answer:write' | 'system:write' | 'org:admin';
-/** What a route declares in `config.permission`: an organization permission, any signed-in user, the instance administrator, or public. */
-export type RoutePermission = Permission | 'user' | 'admin' | 'public';
+/**
+ * Engagement permissions (issue 5), held through an engagement role or the auditee organization:
+ * `read` any role on the engagement or `org:read` in the auditee organization; `audit` an auditor;
+ * `lead` the lead auditor; `review` the active peer reviewer; `member` an auditor or the reviewer;
+ * `auditee` `system:write` in the auditee organization or an auditor (remediation items).
+ */
+export type EngagementPermission = 'engagement:read' | 'engagement:audit' | 'engagement:lead' | 'engagement:review' | 'engagement:member' | 'engagement:auditee';
+export const ENGAGEMENT_PERMISSIONS: readonly EngagementPermission[] = ['engagement:read', 'engagement:audit', 'engagement:lead', 'engagement:review', 'engagement:member', 'engagement:auditee'];
+/** What a route declares in `config.permission`: an organization or engagement permission, any signed-in user, the instance administrator, or public. */
+export type RoutePermission = Permission | EngagementPermission | 'user' | 'admin' | 'public';
 
 /** The role → permission table of docs/design/platform.md. */
 export const ROLE_PERMISSIONS: Readonly<Record<OrgRole, readonly Permission[]>> = {
@@ -207,6 +219,68 @@ export async function requireOrg(req: FastifyRequest, orgId: string, permission:
   return { ...r.principal, role };
 }
 
+export interface EngagementAccess {
+  engagement: EngagementRow;
+  principal: Principal & { userId: string };
+  /** The user's role in the auditee organization, if any. */
+  auditee: OrgRole | null;
+  /** Active engagement roles. */
+  roles: EngagementRole[];
+  isAuditor: boolean;
+  isLead: boolean;
+  isReviewer: boolean;
+}
+
+const engagementAccesses = new WeakMap<FastifyRequest, Map<string, Promise<EngagementAccess>>>();
+
+function loadEngagementAccess(req: FastifyRequest, engagementId: string): Promise<EngagementAccess> {
+  let m = engagementAccesses.get(req);
+  if (!m) engagementAccesses.set(req, (m = new Map()));
+  let p = m.get(engagementId);
+  if (!p) {
+    p = (async () => {
+      const u = await requireUser(req);
+      const k = req.server.keygradeAuthz.db.kysely;
+      const engagement = await getEngagement(k, engagementId);
+      const missing = () => new ApiError(404, 'ENGAGEMENT_NOT_FOUND', 'no such engagement');
+      if (!engagement) throw missing();
+      const [auditee, roles] = await Promise.all([cachedRole(req, engagement.orgId, u.userId), engagementRolesOf(k, engagementId, u.userId)]);
+      if (!auditee && roles.length === 0) throw missing();
+      const isLead = roles.includes('lead_auditor');
+      return { engagement, principal: u, auditee, roles, isLead, isAuditor: isLead || roles.includes('auditor'), isReviewer: roles.includes('peer_reviewer') };
+    })();
+    m.set(engagementId, p);
+  }
+  return p;
+}
+
+/**
+ * A signed-in user (API tokens get 403) with `permission` on the engagement: 404
+ * ENGAGEMENT_NOT_FOUND when the user has no role on it and none in the auditee organization,
+ * 403 FORBIDDEN when the role does not give the permission.
+ */
+export async function requireEngagement(req: FastifyRequest, engagementId: string, permission: EngagementPermission): Promise<EngagementAccess> {
+  const a = await loadEngagementAccess(req, engagementId);
+  const orgAllows = (p: Permission) => a.auditee !== null && ROLE_PERMISSIONS[a.auditee].includes(p);
+  const allowed =
+    permission === 'engagement:read'
+      ? a.roles.length > 0 || orgAllows('org:read')
+      : permission === 'engagement:audit'
+        ? a.isAuditor
+        : permission === 'engagement:lead'
+          ? a.isLead
+          : permission === 'engagement:review'
+            ? a.isReviewer
+            : permission === 'engagement:member'
+              ? a.isAuditor || a.isReviewer
+              : a.isAuditor || orgAllows('system:write');
+  if (!allowed) {
+    const held = [...a.roles, ...(a.auditee ? [`${a.auditee} of the auditee organization`] : [])].join(', ');
+    throw new ApiError(403, 'FORBIDDEN', `your role on this engagement (${held}) does not allow ${permission}`);
+  }
+  return a;
+}
+
 /** The audit-log actor of a principal, for `audited()`. */
 export function whoOf(req: FastifyRequest, p: Principal): Who {
   return { actor: p.actor, requestId: req.id, at: req.server.keygradeAuthz.now() };
@@ -284,9 +358,13 @@ export async function installAuthz(app: FastifyInstance, deps: { db: Db; master:
       await requireUser(req);
     } else if (permission === 'admin') {
       await requireAdmin(req);
+    } else if (permission !== undefined && permission.startsWith('engagement:')) {
+      const engagementId = (req.params as Record<string, unknown> | undefined)?.engagementId;
+      if (typeof engagementId === 'string') await requireEngagement(req, engagementId, permission as EngagementPermission);
+      else await requireUser(req);
     } else if (permission !== undefined && permission !== 'public') {
       const orgId = (req.params as Record<string, unknown> | undefined)?.orgId;
-      if (typeof orgId === 'string') await requireOrg(req, orgId, permission);
+      if (typeof orgId === 'string') await requireOrg(req, orgId, permission as Permission);
       else await authenticate(req);
     } else if (STATE_CHANGING.has(req.method) && req.routeOptions.config.csrf !== false && bearerOf(req) === undefined && req.cookies[SESSION_COOKIE]) {
       // Public or undeclared state-changing route called with a live session: the CSRF check still applies.

@@ -27,8 +27,20 @@ const STATUS: Record<string, number> = {
   RESERVES_BAD_MANIFEST: 400,
   RESERVES_BAD_KEY: 400,
   REPORT_UNSUPPORTED_FORMAT: 400,
+  // audits (routes/engagements.ts, @keygrade/audit)
+  ENGAGEMENT_STATE: 409,
+  ENGAGEMENT_INVALID: 400,
+  AUDITOR_NOT_FOUND: 400,
+  AUDITOR_NOT_ACCREDITED: 400,
+  REVIEWER_CONFLICT: 409,
+  REVIEW_OPEN_QUERIES: 409,
+  REVIEWER_CHANGE_LATE: 409,
+  THREAD_NOT_FOUND: 404,
+  RECORD_NOT_FOUND: 404,
+  AUDIT_DECLARATIONS_MISSING: 409,
+  AUDIT_CONFLICT_DECLARED: 409,
 };
 
 export function statusFor(e: BaseError<string>): number {
-  return STATUS[e.code] ?? ACCOUNT_STATUS[e.code] ?? (e.code.startsWith('TLOG_') ? 400 : 500);
+  return STATUS[e.code] ?? ACCOUNT_STATUS[e.code] ?? (e.code.startsWith('TLOG_') || e.code.startsWith('AUDIT_') ? 400 : 500);
 }

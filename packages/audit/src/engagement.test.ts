@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertCanStartWork, validateEngagement, type EngagementInput } from './engagement.js';
+import { describe, it, test } from 'node:test';
+import { assertCanStartWork, declarationOf, validateEngagement, type EngagementInput } from './engagement.js';
 import { AuditError, type AuditErrorCode } from './errors.js';
 import { assertCanStartReview, lastAuditsOf, peerReviewConflicts, type PriorAudit } from './peer-review.js';
 
@@ -113,4 +113,22 @@ describe('peer-review conflict check', () => {
     input.declarations = input.declarations!.filter((d) => d.personId !== 'rita');
     assert.throws(() => assertCanStartReview(validateEngagement(input), '2026-10-10', prior), (x: unknown) => x instanceof AuditError && x.code === 'AUDIT_CONFLICT_DECLARED' && /RECENT_REVIEWER/.test(x.describe()));
   });
+});
+
+test('declarationOf: the latest date wins, and on the same date the one recorded last', () => {
+  const base = { edition: 'ccss-2020', type: 'certification', firstAudit: true, auditorFirm: { id: 'f', name: 'F' }, auditors: [{ id: 'a1', name: 'A' }], auditee: { organization: { id: 'o', name: 'O' }, system: { id: 's', name: 'S' } }, period: { start: '2026-01-01', end: '2026-12-31' }, agreementReference: 'x' } as const;
+  const no = { conflict: false };
+  const yes = { conflict: true, details: 'tokens' };
+  const e = validateEngagement({
+    ...base,
+    declarations: [
+      { personId: 'a1', role: 'auditor', declaredOn: '2026-02-01', employment: no, family: no, financialInterest: yes },
+      { personId: 'a1', role: 'auditor', declaredOn: '2026-02-01', employment: no, family: no, financialInterest: no },
+      { personId: 'a1', role: 'auditor', declaredOn: '2026-01-15', employment: yes, family: no, financialInterest: no },
+    ],
+  });
+  assert.equal(declarationOf(e, 'a1', 'auditor', '2026-03-01')?.financialInterest.conflict, false);
+  assert.equal(declarationOf(e, 'a1', 'auditor', '2026-01-20')?.employment.conflict, true);
+  assert.equal(declarationOf(e, 'a1', 'auditor', '2026-01-01'), undefined);
+  assert.doesNotThrow(() => assertCanStartWork(e, '2026-03-01'));
 });

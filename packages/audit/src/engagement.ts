@@ -88,11 +88,14 @@ export function validateEngagement(input: unknown, options: { knownEditions?: re
   return e;
 }
 
-/** The latest declaration of a person in a role made on or before `asOf`. */
+/** The latest declaration of a person in a role made on or before `asOf` (the last recorded, on a tie). */
 export function declarationOf(engagement: Engagement, personId: string, role: Declaration['role'], asOf: IsoDate): Declaration | undefined {
-  return engagement.declarations
-    .filter((d) => d.personId === personId && d.role === role && d.declaredOn <= asOf)
-    .sort((a, b) => (a.declaredOn < b.declaredOn ? 1 : -1))[0];
+  // The latest date wins; on the same date, the one recorded last (declarations are appended).
+  let latest: Declaration | undefined;
+  for (const d of engagement.declarations) {
+    if (d.personId === personId && d.role === role && d.declaredOn <= asOf && (!latest || d.declaredOn >= latest.declaredOn)) latest = d;
+  }
+  return latest;
 }
 
 /** The topics a declaration answers with a conflict, e.g. `financialInterest (holds tokens)`. */

@@ -23,7 +23,9 @@ export type AuditErrorCode =
   | 'AUDIT_JUDGEMENT_INVALID'
   | 'AUDIT_RESULTS_INVALID'
   // conclusion
-  | 'AUDIT_FINDINGS_INVALID';
+  | 'AUDIT_FINDINGS_INVALID'
+  // the audit file
+  | 'AUDIT_FILE_INVALID';
 
 /** Problems with an engagement, an audit period, a population, a sample or findings. */
 export class AuditError extends BaseError<AuditErrorCode> {}

@@ -15,3 +15,5 @@ export * from './sample-size.js';
 export { MAX_SEED_BYTES, MIN_SEED_BYTES, parseSeed, SAMPLE_DRBG, SAMPLE_PERSONALIZATION, SampleRng, selectRandom, selectSystematic, type SystematicSelection } from './select.js';
 export * from './sample.js';
 export * from './conclusion.js';
+export * from './tar.js';
+export * from './audit-file.js';

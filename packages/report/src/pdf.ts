@@ -7,7 +7,7 @@ import PDFDocument from 'pdfkit';
 import { roman } from '@keygrade/catalog';
 import { ReportError } from '@keygrade/errors';
 import { STATUSES } from '@keygrade/scoring';
-import { labels, levelName, metaRows } from './labels.js';
+import { labels, levelName, metaRows, type Labels } from './labels.js';
 import type { ReportModel } from './model.js';
 import { drawLevelChart, drawScorecard, ensureSpace, fitLine, frame, heading, INK, levelChartHeight, MUTED, paragraph, scorecardHeight, table, type PdfContext } from './pdf-layout.js';
 import { displayDateTime, hasWideChars } from './text-util.js';
@@ -20,6 +20,8 @@ export interface PdfOptions {
   fontFamily?: string;
   /** Compress page streams (default true; tests turn it off to read the text). */
   compress?: boolean;
+  /** Replaces labels, e.g. the title and disclaimer of an audit report built on the same model. */
+  labels?: Partial<Pick<Labels, 'reportTitle' | 'disclaimer' | 'shortDisclaimer'>>;
 }
 
 const FONT_HINT = 'pass --font <file.ttf> with a TrueType/OpenType font that has CJK glyphs (for example Noto Sans SC)';
@@ -50,7 +52,7 @@ function documentDate(generatedAt: string): Date {
 }
 
 function openDocument(model: ReportModel, opts: PdfOptions): PdfContext {
-  const L = labels(model.lang);
+  const L = { ...labels(model.lang), ...opts.labels };
   const custom = opts.font;
   if (model.lang === 'zh-CN' && custom === undefined) {
     throw new ReportError('REPORT_RENDER_FAILED', `a Chinese (zh-CN) PDF report needs a font with CJK glyphs, which the built-in Helvetica does not have: ${FONT_HINT}`);

@@ -77,7 +77,9 @@ export async function membershipsOf(k: Kysely<Database>, userId: string): Promis
 /** True when any of the user's roles requires MFA. */
 export async function mfaRequiredFor(k: Kysely<Database>, userId: string): Promise<boolean> {
   const rows = await k.selectFrom('membership').select('role').where('user_id', '=', userId).execute();
-  return rows.some((r) => MFA_ROLES.has(r.role));
+  if (rows.some((r) => MFA_ROLES.has(r.role))) return true;
+  // Accredited auditors act as external auditors and peer reviewers (engagement roles): MFA too.
+  return (await k.selectFrom('auditor').select('user_id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
 }
 
 export async function listMembers(k: Kysely<Database>, orgId: string): Promise<Member[]> {

@@ -4,3 +4,4 @@ export * from './assessments.js';
 export * from './evidence.js';
 export type * from './tables.js';
 export * from './reserves.js';
+export * from './audits.js';

@@ -111,6 +111,98 @@ export interface ReserveSnapshotTable {
   created_by: string;
 }
 
+/** Table types of migration 007 (audits). */
+export interface AuditorTable {
+  user_id: string;
+  firm_id: string;
+  firm_name: string;
+  accredited_from: string;
+  accredited_until: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface EngagementTable {
+  id: string;
+  org_id: string;
+  system_id: string;
+  type: string;
+  edition: string;
+  /** planning · fieldwork · in_review · reviewed · signed_off */
+  status: string;
+  /** The validated engagement document (packages/audit `Engagement`), JSON. */
+  doc: string;
+  source_assessment_id: string | null;
+  follows_id: string | null;
+  /** JSON array of YYYY-MM-DD holidays for working-day deadlines. */
+  holidays: string;
+  review_assigned_on: string | null;
+  queries_raised_on: string | null;
+  reviewer_signed_off_at: string | null;
+  signed_off_at: string | null;
+  /** The conclusion frozen at sign-off, JSON. */
+  conclusion: string | null;
+  version: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface EngagementMemberTable {
+  engagement_id: string;
+  user_id: string;
+  /** lead_auditor · auditor · peer_reviewer */
+  role: string;
+  active: number;
+  added_at: string;
+  added_by: string;
+}
+
+export interface EngagementTestTable {
+  engagement_id: string;
+  requirement_id: string;
+  /** The auditee's self-assessed answer the test started from, JSON. */
+  claimed: string | null;
+  /** JSON array of { technique, notes, evidenceIds }. */
+  techniques: string;
+  status: string | null;
+  comparable_control: string | null;
+  relies_on: string | null;
+  justification: string | null;
+  rationale: string | null;
+  auditor_notes: string | null;
+  evidence_ids: string;
+  version: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface EngagementRecordTable {
+  id: string;
+  engagement_id: string;
+  /** ipe · sample · remediation */
+  kind: string;
+  requirement_id: string | null;
+  body: string;
+  version: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface ReviewMessageTable {
+  id: Generated<number>;
+  engagement_id: string;
+  thread_id: string;
+  requirement_id: string;
+  /** open · reply · resolve */
+  kind: string;
+  author: string;
+  role: string;
+  body: string;
+  at: string;
+}
+
 export interface DomainTables {
   system: SystemTable;
   assessment: AssessmentTable;
@@ -120,4 +212,10 @@ export interface DomainTables {
   evidence: EvidenceTable;
   answer_evidence: AnswerEvidenceTable;
   reserve_snapshot: ReserveSnapshotTable;
+  auditor: AuditorTable;
+  engagement: EngagementTable;
+  engagement_member: EngagementMemberTable;
+  engagement_test: EngagementTestTable;
+  engagement_record: EngagementRecordTable;
+  review_message: ReviewMessageTable;
 }
