@@ -39,6 +39,8 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: Loader }
   'por proof': { summary: 'take one customer\'s inclusion proof from a snapshot\'s store', load: () => import('./commands/por-proof.js') },
   'por verify-proof': { summary: 'check a customer\'s inclusion proof against the signed manifest', load: () => import('./commands/por-verify-proof.js') },
   'wallet check': { summary: 'check a descriptor and its key inventory against CCSS key-management rules', load: () => import('./commands/wallet-check.js') },
+  'psbt check': { summary: 'check a PSBT against a spend policy: whitelist, limits, time window, fees, approvals', load: () => import('./commands/psbt-check.js') },
+  'kcp sweep': { summary: 'key compromise: build an unsigned PSBT sweeping a wallet to a new, independent one', load: () => import('./commands/kcp-sweep.js') },
   'sigs scan': { summary: 'scan transactions for ECDSA nonce reuse (repeated r values) and recover exposed keys', load: () => import('./commands/sigs-scan.js') },
   'por assets': { summary: 'verify proofs of assets (BIP-322, BIP-127, signmessage) and solvency per asset', load: () => import('./commands/por-assets.js') },
   'cert verify': { summary: 'verify a CCSS certificate offline: signatures, log proof, blockchain timestamp', load: () => import('./commands/cert-verify.js') },

@@ -8,3 +8,5 @@ export * from './descriptor/index.js';
 export * from './inventory/index.js';
 export * from './checks/index.js';
 export * from './sigs/index.js';
+export * from './psbt/index.js';
+export * from './kcp/index.js';

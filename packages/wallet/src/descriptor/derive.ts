@@ -176,7 +176,7 @@ export function addressToScript(address: string, network: Network, pos: number):
   const p = NET[network];
   try {
     if (address.toLowerCase().startsWith(`${p.hrp}1`)) {
-      const dec = address.toLowerCase()[p.hrp.length + 2] === 'q' ? bech32.decode(address as `${string}1${string}`, 90) : bech32m.decode(address as `${string}1${string}`, 90);
+      const dec = address.toLowerCase()[p.hrp.length + 1] === 'q' ? bech32.decode(address as `${string}1${string}`, 90) : bech32m.decode(address as `${string}1${string}`, 90);
       const [v, ...words] = dec.words;
       const prog = bech32.fromWords(words);
       return concat(Uint8Array.of(v === 0 ? 0 : 0x50 + v!, prog.length), prog);

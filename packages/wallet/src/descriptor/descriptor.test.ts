@@ -110,3 +110,15 @@ describe('caravanToDescriptor', () => {
     assert.throws(() => caravanToDescriptor({ ...config, extendedPublicKeys: [{ xpub: 'ypub123' }] }), (e: unknown) => e instanceof WalletError && e.code === 'CARAVAN_INVALID' && e.describe().includes('extendedPublicKeys.0.xpub'));
   });
 });
+
+describe('addressToScript (addr() descriptors, whitelists)', () => {
+  it('decodes the BIP 173 and BIP 350 example addresses to their scriptPubKeys', async () => {
+    const { addressToScript } = await import('./derive.js');
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    // BIP 173: P2WPKH of the generator point's key; BIP 350: a v1 (taproot) address.
+    assert.equal(hex(addressToScript('BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4', 'mainnet', 0)), '0014751e76e8199196d454941c45d1b3a323f1433bd6');
+    assert.equal(hex(addressToScript('bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0', 'mainnet', 0)), '512079be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798');
+    assert.throws(() => addressToScript('bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5', 'mainnet', 7), /not a mainnet address/, 'a bad checksum');
+    assert.throws(() => addressToScript('tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx', 'mainnet', 0), /not a mainnet address/, 'another network');
+  });
+});
