@@ -1,0 +1,217 @@
+/**
+ * Validity rules: whether one register entry, one people facet or one plain evidence item counts on
+ * a given day, from when, until when (inclusive), and why. Point-wise by design: a day in, a state
+ * out, so a simulated calendar only has to call it for each day it looks at.
+ *
+ *   security audit / pentest  performedOn .. performedOn + securityTestMonths - 1 day; not before its
+ *                             report is recorded; not while a blocking finding is overdue
+ *   sanitization entry        from performedOn, never expires
+ *   policy                    approval.on .. nextReview, only if approved
+ *   training                  completedOn .. + trainingMonths - 1 day
+ *   screening check           completedOn .., passed only; expires when the organization says so
+ *   acknowledgement           acknowledgedOn ..; stale once the acknowledged policy has a new version
+ *   KCP drill                 performedOn .. + (validMonths ?? drillMonths) - 1 day
+ *   service provider          certificate.issuedOn .. certificate.expiresOn
+ *   plain evidence            collectedOn (if any) .. expiresOn (if any)
+ */
+import type { ValidityConfig } from './config.js';
+import { addDays, lastDayOfMonths, minUntil, type IsoDate } from './dates.js';
+import type { Registers } from './registers.js';
+import type { KcpDrill } from './schema/drills.js';
+import type { Person, PersonRole, TrainingTopic } from './schema/people.js';
+import type { Policy } from './schema/policies.js';
+import type { ServiceProvider } from './schema/providers.js';
+import type { SanitizationEntry } from './schema/sanitization.js';
+import type { Finding, SecurityTest } from './schema/security-tests.js';
+
+/** Whether something counts on a day. `until` is the last day it counts (`null`: no end). */
+export interface ValidityState {
+  valid: boolean;
+  /** First day it counts (absent when it never started, e.g. a planned test). */
+  from?: IsoDate;
+  /** Last day it counts or counted; `null` when it does not expire. */
+  until: IsoDate | null;
+  /** Why it counts or does not, in a sentence, with the dates. */
+  reason: string;
+}
+
+const valid = (from: IsoDate | undefined, until: IsoDate | null, reason: string): ValidityState => ({ valid: true, ...(from ? { from } : {}), until, reason });
+const invalid = (reason: string, until: IsoDate | null = null, from?: IsoDate): ValidityState => ({ valid: false, ...(from ? { from } : {}), until, reason });
+
+/** A window [from, until] checked at `at`, with the words for each side. */
+function window(at: IsoDate, from: IsoDate | undefined, until: IsoDate | null, what: { counts: string; early: string; late: string }): ValidityState {
+  if (from !== undefined && at < from) return invalid(what.early, until, from);
+  if (until !== null && at > until) return invalid(what.late, until, from);
+  return valid(from, until, what.counts);
+}
+
+const unresolvedAt = (f: Finding, at: IsoDate): boolean => {
+  const resolved = (f.remediation === 'remediated' || f.remediation === 'risk_accepted') && f.resolvedOn !== undefined && f.resolvedOn <= at;
+  // A failed retest reopens the finding from the retest day, whatever the recorded status says.
+  const reopened = f.retest?.result === 'failed' && f.retest.on <= at;
+  return !resolved || reopened;
+};
+
+/** A security audit, penetration test or smart-contract audit. */
+export function securityTestValidity(t: SecurityTest, at: IsoDate, cfg: ValidityConfig): ValidityState {
+  if (t.performedOn === undefined) return invalid(`planned${t.plannedOn ? ` for ${t.plannedOn}` : ''}, not performed`);
+  const until = lastDayOfMonths(t.performedOn, cfg.securityTestMonths);
+  if (at < t.performedOn) return invalid(`not performed until ${t.performedOn}`, until, t.performedOn);
+  if (cfg.requireTestReport && t.report === undefined) return invalid(`performed on ${t.performedOn} but no report evidence is recorded`, until, t.performedOn);
+  if (at > until) return invalid(`lapsed after ${until} (${cfg.securityTestMonths} months from ${t.performedOn})`, until, t.performedOn);
+  let end: IsoDate | null = until;
+  for (const f of t.findings) {
+    if (!cfg.blockingSeverities.includes(f.severity) || f.due === undefined || !unresolvedAt(f, at)) continue;
+    if (at > f.due) return invalid(`${f.severity} finding ${f.id} is unresolved past its due date ${f.due}`, f.due, t.performedOn);
+    end = minUntil(end, f.due);
+  }
+  const blockedBy = end !== until ? ` (or until ${end} unless its ${cfg.blockingSeverities.join('/')} findings are resolved by their due date)` : '';
+  return valid(t.performedOn, end, `performed ${t.performedOn}, counts until ${until}${blockedBy}`);
+}
+
+/** A sanitization trail entry: a record of what happened, it does not expire. */
+export function sanitizationValidity(e: SanitizationEntry, at: IsoDate): ValidityState {
+  return window(at, e.performedOn, null, {
+    counts: `${e.method} of ${e.mediaId} on ${e.performedOn} by ${e.performedBy}`,
+    early: `not performed until ${e.performedOn}`,
+    late: '',
+  });
+}
+
+/** A policy: counts from its approval until its next review date, and not at all unless approved. */
+export function policyValidity(p: Policy, at: IsoDate): ValidityState {
+  if (p.approval === undefined) return invalid(`version ${p.version} is not approved`, p.nextReview);
+  return window(at, p.approval.on, p.nextReview, {
+    counts: `version ${p.version} approved by ${p.approval.by} on ${p.approval.on}, next review ${p.nextReview}`,
+    early: `version ${p.version} is approved only from ${p.approval.on}`,
+    late: `version ${p.version} was due for review on ${p.nextReview} and has not been reviewed`,
+  });
+}
+
+/** A service provider: counts while its certificate is current. */
+export function providerValidity(s: ServiceProvider, at: IsoDate): ValidityState {
+  const c = s.certificate;
+  return window(at, c.issuedOn, c.expiresOn, {
+    counts: `certificate ${c.reference} (${c.issuer}) valid until ${c.expiresOn}`,
+    early: `certificate ${c.reference} is issued only on ${c.issuedOn}`,
+    late: `certificate ${c.reference} (${c.issuer}) expired after ${c.expiresOn}`,
+  });
+}
+
+/** A KCP drill: counts for its own period, or the organization's drill interval. */
+export function drillValidity(d: KcpDrill, at: IsoDate, cfg: ValidityConfig): ValidityState {
+  const m = d.validMonths ?? cfg.drillMonths;
+  const until = lastDayOfMonths(d.performedOn, m);
+  return window(at, d.performedOn, until, {
+    counts: `held ${d.performedOn}, counts until ${until}`,
+    early: `not held until ${d.performedOn}`,
+    late: `lapsed after ${until} (${m} months from ${d.performedOn})`,
+  });
+}
+
+/** Evidence outside the registers (a file linked to a requirement), valid until its expiry date if any. */
+export interface PlainEvidence {
+  sha256: string;
+  description?: string;
+  collectedOn?: IsoDate;
+  expiresOn?: IsoDate;
+}
+
+/** Plain evidence: from its collection date (if known) to its expiry date (if any). */
+export function plainEvidenceValidity(e: PlainEvidence, at: IsoDate): ValidityState {
+  return window(at, e.collectedOn, e.expiresOn ?? null, {
+    counts: e.expiresOn ? `valid until ${e.expiresOn}` : 'does not expire',
+    early: `collected only on ${e.collectedOn ?? ''}`,
+    late: `expired after ${e.expiresOn ?? ''}`,
+  });
+}
+
+/** The facets of the people register that evidence requirements (each must hold for every screened person). */
+export const PEOPLE_FACETS = ['reference', 'identity', 'background', 'training:key_management', 'training:kcp', 'acknowledgement:responsibilities'] as const;
+export type PeopleFacet = (typeof PEOPLE_FACETS)[number];
+
+/** True when the person holds access on that day (from grantedOn, up to the day before revokedOn). */
+export function isActive(p: Person, at: IsoDate): boolean {
+  return (p.grantedOn === undefined || p.grantedOn <= at) && (p.revokedOn === undefined || at < p.revokedOn);
+}
+
+/** Of several states, the one that counts longest; if none counts, the most recent one (its reason is the useful one). */
+export function bestOf(states: readonly ValidityState[]): ValidityState | undefined {
+  const ok = states.filter((s) => s.valid);
+  if (ok.length > 0) return ok.reduce((a, b) => (a.until === null ? a : b.until === null || b.until > a.until ? b : a));
+  return states.reduce<ValidityState | undefined>((a, b) => (a === undefined || (b.from ?? '') > (a.from ?? '') ? b : a), undefined);
+}
+
+function personFacet(p: Person, facet: PeopleFacet, at: IsoDate, cfg: ValidityConfig, registers: Registers): ValidityState {
+  if (facet === 'reference' || facet === 'identity' || facet === 'background') {
+    const months = cfg[`${facet}CheckMonths`];
+    const states = p.checks
+      .filter((c) => c.kind === facet)
+      .map((c) => {
+        const until = months === null ? null : lastDayOfMonths(c.completedOn, months);
+        if (c.outcome !== 'passed') return invalid(`${facet} check by ${c.provider} on ${c.completedOn} was ${c.outcome}`, until, c.completedOn);
+        return window(at, c.completedOn, until, {
+          counts: `${facet} check passed on ${c.completedOn}${until ? `, counts until ${until}` : ''}`,
+          early: `${facet} check completes only on ${c.completedOn}`,
+          late: `${facet} check of ${c.completedOn} lapsed after ${until ?? ''}`,
+        });
+      });
+    return bestOf(states) ?? invalid(`no ${facet} check recorded`);
+  }
+  if (facet === 'training:key_management' || facet === 'training:kcp') {
+    const topic = facet.slice('training:'.length) as TrainingTopic;
+    const states = p.training
+      .filter((t) => t.topic === topic)
+      .map((t) => {
+        const until = lastDayOfMonths(t.completedOn, cfg.trainingMonths);
+        return window(at, t.completedOn, until, {
+          counts: `${topic} training "${t.course}" on ${t.completedOn}, counts until ${until}`,
+          early: `${topic} training completes only on ${t.completedOn}`,
+          late: `${topic} training of ${t.completedOn} lapsed after ${until}`,
+        });
+      });
+    return bestOf(states) ?? invalid(`no ${topic} training recorded`);
+  }
+  const states = p.acknowledgements
+    .filter((a) => a.subject === 'responsibilities')
+    .map((a) => {
+      const until = cfg.acknowledgementMonths === null ? null : lastDayOfMonths(a.acknowledgedOn, cfg.acknowledgementMonths);
+      const policy = a.policyId === undefined ? undefined : registers.policies.find((x) => x.id === a.policyId);
+      if (policy && a.policyVersion !== undefined && policy.version !== a.policyVersion) {
+        return invalid(`acknowledged version ${a.policyVersion} of ${a.policyId}; the current version is ${policy.version}`, until, a.acknowledgedOn);
+      }
+      return window(at, a.acknowledgedOn, until, {
+        counts: `responsibilities acknowledged on ${a.acknowledgedOn}`,
+        early: `responsibilities acknowledged only on ${a.acknowledgedOn}`,
+        late: `acknowledgement of ${a.acknowledgedOn} lapsed after ${until ?? ''}`,
+      });
+    });
+  return bestOf(states) ?? invalid('no acknowledgement of responsibilities recorded');
+}
+
+/**
+ * A people facet on a day: it holds when every active person with a screened role holds it; it
+ * counts until the first of their items lapses. The reason names the people who fall short.
+ */
+export function peopleFacetValidity(registers: Registers, facet: PeopleFacet, at: IsoDate, cfg: ValidityConfig): ValidityState {
+  const roles = new Set<PersonRole>(cfg.screenedRoles);
+  const people = registers.people.filter((p) => isActive(p, at) && p.roles.some((r) => roles.has(r)));
+  if (people.length === 0) return invalid(`no active ${cfg.screenedRoles.join('/')} is in the people register`);
+  let until: IsoDate | null = null;
+  const short: string[] = [];
+  for (const p of people) {
+    const s = personFacet(p, facet, at, cfg, registers);
+    if (!s.valid) short.push(`${p.id}: ${s.reason}`);
+    else until = minUntil(until, s.until);
+  }
+  if (short.length > 0) {
+    const shown = short.slice(0, 3).join('; ');
+    return invalid(`${short.length} of ${people.length} screened people fall short (${shown}${short.length > 3 ? '; …' : ''})`);
+  }
+  return valid(undefined, until, `all ${people.length} screened people hold it${until ? ` until ${until}` : ''}`);
+}
+
+/** The first day after `until` (the day something lapses), or null. */
+export function lapsesOn(until: IsoDate | null): IsoDate | null {
+  return until === null ? null : addDays(until, 1);
+}
