@@ -2,10 +2,11 @@
  * Opening the database: the embedded SQLite file by default, PostgreSQL when the URL says so.
  * One Kysely instance over either dialect; the same migrations and queries serve both.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { DbError } from './errors.js';
 import type { Database } from './schema.js';
@@ -22,6 +23,38 @@ class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+}
+
+/** Distinct statements PostgreSQL is asked to keep prepared, per process (beyond it, queries run unnamed). */
+export const PG_PREPARED_LIMIT = 2000;
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * A pg pool whose clients run data statements as named prepared statements (the name is a digest
+ * of the SQL text), so PostgreSQL parses and plans each distinct query once per connection instead
+ * of once per execution — Kysely sends every query as unnamed. DDL and multi-statement text (the
+ * migrations) run as before.
+ */
+function preparingPool(pool: pg.Pool) {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && names.size < PG_PREPARED_LIMIT && PREPARABLE.test(text)) names.set(text, (name = `kg_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`));
+    return name;
+  };
+  const wrapped: PostgresPool = {
+    connect: async () => {
+      const client = await pool.connect();
+      const query = (textOrCursor: string | PostgresCursor<unknown>, values?: readonly unknown[]): unknown => {
+        if (typeof textOrCursor !== 'string') return client.query(textOrCursor as never);
+        const name = nameOf(textOrCursor);
+        return name ? client.query({ name, text: textOrCursor, values: values as unknown[] }) : client.query(textOrCursor, values as unknown[]);
+      };
+      return { query: query as PostgresPoolClient['query'], release: () => client.release() };
+    },
+    end: () => pool.end(),
+  };
+  return wrapped;
 }
 
 /**
@@ -117,7 +150,7 @@ export async function openDatabase(url?: string, opts: { cwd?: string; poolSize?
   pool.on('error', () => {
     /* idle client errors surface on the next query */
   });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   try {
     await sql`select 1`.execute(kysely);
   } catch (e) {

@@ -39,7 +39,7 @@ import {
   type System,
 } from '@keygrade/db';
 import type { AppDeps } from '../app.js';
-import { requireOrg, type Permission } from '../authz.js';
+import { authenticate, knownRole, requireOrg, type Permission } from '../authz.js';
 import { checklistOf, exportAssessmentYaml, gapsOfAssessment, parseUploadedAssessment, scorecardOf, type Scorecard } from '../domain/assessment-view.js';
 import { RevisionCache } from '../domain/revision-cache.js';
 
@@ -92,6 +92,13 @@ export function assessmentRoutes(deps: AppDeps & { catalog: Catalog }): FastifyP
   const who = (req: FastifyRequest, actor: string) => ({ actor, requestId: req.id, at: now() });
 
   const systemFor = async (req: FastifyRequest, id: string, permission: Permission) => authorise(req, await getSystem(k, id), permission, noSystem);
+  /** The assessment with its system's name and the signed-in user's role in its organization, in one query. */
+  const withRole = async (req: FastifyRequest, id: string) => {
+    const p = await authenticate(req);
+    const r = await getAssessmentWithSystem(k, id, p.userId ?? undefined);
+    if (r && p.userId && r.memberRole !== undefined) knownRole(req, r.orgId, r.memberRole);
+    return r;
+  };
   const assessmentFor = async (req: FastifyRequest, id: string, permission: Permission) => authorise(req, await getAssessment(k, id), permission, noAssessment);
   // Computed views by (assessment, language), valid while the assessment's revision is unchanged.
   const scorecards = new RevisionCache<Scorecard>();
@@ -224,7 +231,7 @@ export function assessmentRoutes(deps: AppDeps & { catalog: Catalog }): FastifyP
       '/api/assessments/:assessmentId',
       { config: { permission: 'org:read' }, schema: { tags: ['assessments'], summary: 'An assessment with its live scorecard', params: z.object({ assessmentId: Id }), querystring: z.object({ lang: Lang }) } },
       async (req) => {
-        const { resource } = await authorise(req, await getAssessmentWithSystem(k, req.params.assessmentId), 'org:read', noAssessment);
+        const { resource } = await authorise(req, await withRole(req, req.params.assessmentId), 'org:read', noAssessment);
         const { systemName, ...a } = resource;
         const key = `${a.id}/${req.query.lang}`;
         let scorecard = scorecards.get(key, a.revision);
@@ -237,7 +244,7 @@ export function assessmentRoutes(deps: AppDeps & { catalog: Catalog }): FastifyP
       '/api/assessments/:assessmentId/checklist',
       { config: { permission: 'org:read' }, schema: { tags: ['assessments'], summary: 'Every requirement by aspect and control, with its answer and evidence', params: z.object({ assessmentId: Id }), querystring: z.object({ lang: Lang }) } },
       async (req, reply) => {
-        const { resource: a } = await assessmentFor(req, req.params.assessmentId, 'org:read');
+        const { resource: a } = await authorise(req, await withRole(req, req.params.assessmentId), 'org:read', noAssessment);
         const key = `${a.id}/${req.query.lang}`;
         const cached = checklists.get(key, a.revision);
         if (cached) return reply.header('content-type', 'application/json; charset=utf-8').send(cached);

@@ -128,11 +128,22 @@ export async function getAssessment(k: Kysely<Database>, id: string): Promise<As
 }
 
 /** An assessment with its system's name, in one query (the scorecard read). */
-export async function getAssessmentWithSystem(k: Kysely<Database>, id: string): Promise<(AssessmentRecord & { systemName: string }) | undefined> {
-  const r = await k.selectFrom('assessment').innerJoin('system', 'system.id', 'assessment.system_id').selectAll('assessment').select('system.name as system_name').where('assessment.id', '=', id).executeTakeFirst();
+/**
+ * An assessment with its system's name and, when `userId` is given, that user's role in the
+ * assessment's organization (null: none) — one round trip where a read needs all three.
+ */
+export async function getAssessmentWithSystem(k: Kysely<Database>, id: string, userId?: string): Promise<(AssessmentRecord & { systemName: string; memberRole?: string | null }) | undefined> {
+  const r = await k
+    .selectFrom('assessment')
+    .innerJoin('system', 'system.id', 'assessment.system_id')
+    .leftJoin('membership', (j) => j.onRef('membership.org_id', '=', 'assessment.org_id').on('membership.user_id', '=', userId ?? ''))
+    .selectAll('assessment')
+    .select(['system.name as system_name', 'membership.role as member_role'])
+    .where('assessment.id', '=', id)
+    .executeTakeFirst();
   if (!r) return undefined;
-  const { system_name, ...row } = r;
-  return { ...assessmentFromRow(row), systemName: system_name };
+  const { system_name, member_role, ...row } = r;
+  return { ...assessmentFromRow(row), systemName: system_name, ...(userId !== undefined ? { memberRole: member_role } : {}) };
 }
 
 export async function listAssessments(k: Kysely<Database>, systemId: string): Promise<AssessmentRecord[]> {
