@@ -43,6 +43,8 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: Loader }
   'kcp sweep': { summary: 'key compromise: build an unsigned PSBT sweeping a wallet to a new, independent one', load: () => import('./commands/kcp-sweep.js') },
   'sigs scan': { summary: 'scan transactions for ECDSA nonce reuse (repeated r values) and recover exposed keys', load: () => import('./commands/sigs-scan.js') },
   'por assets': { summary: 'verify proofs of assets (BIP-322, BIP-127, signmessage) and solvency per asset', load: () => import('./commands/por-assets.js') },
+  'cert keygen': { summary: 'create an auditor signing key for certificates (Ed25519, private key stays here)', load: () => import('./commands/cert-keygen.js') },
+  'cert sign': { summary: 'sign a certificate statement offline with your auditor key', load: () => import('./commands/cert-sign.js') },
   'cert verify': { summary: 'verify a CCSS certificate offline: signatures, log proof, blockchain timestamp', load: () => import('./commands/cert-verify.js') },
   'ots info': { summary: 'show an OpenTimestamps proof: digest, operations, attestations', load: () => import('./commands/ots-info.js') },
   'ots verify': { summary: 'verify an OpenTimestamps proof offline against a block headers file', load: () => import('./commands/ots-verify.js') },

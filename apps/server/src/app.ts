@@ -28,7 +28,11 @@ import { assessmentRoutes } from './routes/assessments.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { adminLogRoutes } from './routes/admin-logs.js';
 import { reserveRoutes } from './routes/reserves.js';
-import { engagementRoutes } from './routes/engagements.js';
+import { engagementLoader, engagementRoutes } from './routes/engagements.js';
+import { registryRoutes } from './routes/registry.js';
+import { registryPages } from './routes/registry-pages.js';
+import { auditOutputs } from './domain/audit-outputs.js';
+import { requireEngagement } from './authz.js';
 import { EvidenceStore } from './domain/evidence-store.js';
 
 export interface AppDeps {
@@ -113,6 +117,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(adminLogRoutes(deps));
   await app.register(reserveRoutes({ ...deps, catalog, evidence, verifierHtml: fileURLToPath(new URL('../../../packages/reserves/dist/verifier.html', import.meta.url)) }));
   await app.register(engagementRoutes({ ...deps, catalog, evidence }));
+  const loadEngagement = engagementLoader(deps.db, catalog);
+  const outputs = auditOutputs({ catalog, evidence, now: deps.now ?? (() => new Date()), cjkFont: deps.cjkFont });
+  const reportHtml = async (engagementId: string, req: Parameters<typeof requireEngagement>[0]) => {
+    const r = await outputs.report(await loadEngagement(await requireEngagement(req, engagementId, 'engagement:read')), 'html');
+    return new TextEncoder().encode(String(r.body));
+  };
+  await app.register(registryRoutes({ ...deps, evidence, reportHtml }));
+  await app.register(registryPages(deps));
   await app.register((await import('./routes/web.js')).webRoutes()); // the web app at / (apps/web/dist)
   return app;
 }

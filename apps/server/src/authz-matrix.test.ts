@@ -191,6 +191,8 @@ for (const backend of testBackends()) {
           );
         },
         threadId: async () => randomUUID(),
+        keyid: async () => '0'.repeat(64),
+        certificateId: async () => 'KG-2026-MATRIX',
         sampleId: async () => randomUUID(),
         itemId: async () => randomUUID(),
         orgId: async () => orgA,

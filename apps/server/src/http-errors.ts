@@ -39,8 +39,13 @@ const STATUS: Record<string, number> = {
   RECORD_NOT_FOUND: 404,
   AUDIT_DECLARATIONS_MISSING: 409,
   AUDIT_CONFLICT_DECLARED: 409,
+  // registry (routes/registry.ts)
+  REGISTRY_STATE: 409,
+  REGISTRY_KEY: 400,
+  REGISTRY_SIGNATURE: 400,
+  CERTIFICATE_NOT_FOUND: 404,
 };
 
 export function statusFor(e: BaseError<string>): number {
-  return STATUS[e.code] ?? ACCOUNT_STATUS[e.code] ?? (e.code.startsWith('TLOG_') || e.code.startsWith('AUDIT_') ? 400 : 500);
+  return STATUS[e.code] ?? ACCOUNT_STATUS[e.code] ?? (e.code.startsWith('TLOG_') || e.code.startsWith('AUDIT_') || e.code.startsWith('CERT_') ? 400 : 500);
 }

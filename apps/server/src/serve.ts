@@ -3,7 +3,7 @@
  * start the sequencer, listen, and shut down gracefully on SIGINT/SIGTERM (stop accepting, finish
  * in-flight requests, let the sequencer finish its pass, close the database).
  */
-import { AUDIT_LOG, MasterKey, Monitor, Sequencer, ensureLog, logOrigin, migrateToLatest, openDatabase, type Db, type Notifier } from '@keygrade/db';
+import { AUDIT_LOG, MasterKey, REGISTRY_LOG, Monitor, Sequencer, ensureLog, logOrigin, migrateToLatest, openDatabase, type Db, type Notifier } from '@keygrade/db';
 import { readFileSync } from 'node:fs';
 import { buildApp, type App } from './app.js';
 import { EvidenceStore } from './domain/evidence-store.js';
@@ -32,6 +32,7 @@ export async function startServer(
   await migrateToLatest(db);
   const master = masterKeyFor(config);
   await ensureLog(db, master, { name: AUDIT_LOG, origin: logOrigin(config.logOrigin, AUDIT_LOG), kind: 'audit', description: 'Every action taken in this Keygrade instance' }, new Date());
+  await ensureLog(db, master, { name: REGISTRY_LOG, origin: logOrigin(config.logOrigin, REGISTRY_LOG), kind: 'registry', description: 'Certificate issuances, state changes and auditor keys of the public registry' }, new Date());
   const catalog = openCatalog();
   const demo = opts.demo ? await seedDemo(db, catalog, opts.demo, new Date()) : undefined;
   let sequencer: Sequencer | undefined;

@@ -5,7 +5,7 @@
  * authorization matrix.
  */
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { AUDIT_LOG, MFA_ROLES, addMember, createOrg, createToken, decodeSecret, ensureLog, logOrigin, totp, type MasterKey, type OrgRole } from '@keygrade/db';
+import { AUDIT_LOG, MFA_ROLES, REGISTRY_LOG, addMember, createOrg, createToken, decodeSecret, ensureLog, logOrigin, totp, type MasterKey, type OrgRole } from '@keygrade/db';
 import type { TestDb } from '@keygrade/db/testing';
 import { buildApp, type App, type AppDeps } from './app.js';
 import { SESSION_COOKIE } from './authz.js';
@@ -30,6 +30,7 @@ export const TEST_PASSWORD = 'correct horse battery staple 42';
 export async function testApp(db: TestDb, master: MasterKey, extra: Partial<AppDeps> = {}): Promise<App> {
   const now = extra.now ?? (() => new Date());
   await ensureLog(db, master, { name: AUDIT_LOG, origin: logOrigin('keygrade.test', AUDIT_LOG), kind: 'audit' }, now());
+  await ensureLog(db, master, { name: REGISTRY_LOG, origin: logOrigin('keygrade.test', REGISTRY_LOG), kind: 'registry' }, now());
   return buildApp({ db, master, config: { logOrigin: 'keygrade.test', logLevel: 'silent' }, ...extra, now });
 }
 

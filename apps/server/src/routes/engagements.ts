@@ -61,6 +61,7 @@ import {
   seedTests,
   updateEngagement,
   updateRecord,
+  type Db,
   type Evidence,
   type EngagementRow,
 } from '@keygrade/db';
@@ -86,6 +87,32 @@ const Lang = z.enum(['en', 'zh-CN']).default('en');
 
 const today = (now: Date) => now.toISOString().slice(0, 10);
 const json = (v: unknown) => v;
+
+/** Everything the engagement view and the outputs need, loaded once for the caller's access. */
+export function engagementLoader(db: Db, catalog: Catalog) {
+  const k = db.kysely;
+  return async (a: EngagementAccess, lang: Lang = 'en') => {
+    const e = a.engagement;
+    const [members, tests, ipe, samples, remediation, messages, evidence] = await Promise.all([
+      engagementMembers(k, e.id),
+      getTests(k, e.id),
+      listRecords<IpeBody>(k, e.id, 'ipe'),
+      listRecords<SampleBody>(k, e.id, 'sample'),
+      listRecords<RemediationBody>(k, e.id, 'remediation'),
+      reviewMessages(k, e.id),
+      listEvidence(k, e.orgId),
+    ]);
+    const edition = catalog.edition(e.edition);
+    let live: ReturnType<typeof conclusionSummary> | { error: string; problems: readonly { path?: string; message: string }[] };
+    try {
+      live = conclusionSummary(conclusionOf(edition, tests, samples));
+    } catch (err) {
+      if (!(err instanceof AuditError)) throw err;
+      live = { error: err.message, problems: err.problems };
+    }
+    return { access: a, doc: e.doc as Engagement, edition, lang, members, tests, ipe, samples, remediation, messages, evidence: new Map(evidence.map((x): [string, Evidence] => [x.id, x])), live };
+  };
+}
 
 export function engagementRoutes(deps: AppDeps & { catalog: Catalog; evidence: EvidenceStore }): FastifyPluginAsync {
   const now = deps.now ?? (() => new Date());
@@ -120,28 +147,7 @@ export function engagementRoutes(deps: AppDeps & { catalog: Catalog; evidence: E
     return { system, p };
   };
 
-  /** Everything the engagement view and the outputs need, loaded once. */
-  const load = async (a: EngagementAccess, lang: Lang = 'en') => {
-    const e = a.engagement;
-    const [members, tests, ipe, samples, remediation, messages, evidence] = await Promise.all([
-      engagementMembers(k, e.id),
-      getTests(k, e.id),
-      listRecords<IpeBody>(k, e.id, 'ipe'),
-      listRecords<SampleBody>(k, e.id, 'sample'),
-      listRecords<RemediationBody>(k, e.id, 'remediation'),
-      reviewMessages(k, e.id),
-      listEvidence(k, e.orgId),
-    ]);
-    const edition = catalog.edition(e.edition);
-    let live: ReturnType<typeof conclusionSummary> | { error: string; problems: readonly { path?: string; message: string }[] };
-    try {
-      live = conclusionSummary(conclusionOf(edition, tests, samples));
-    } catch (err) {
-      if (!(err instanceof AuditError)) throw err;
-      live = { error: err.message, problems: err.problems };
-    }
-    return { access: a, doc: docOf(e), edition, lang, members, tests, ipe, samples, remediation, messages, evidence: new Map(evidence.map((x): [string, Evidence] => [x.id, x])), live };
-  };
+  const load = engagementLoader(deps.db, catalog);
 
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();

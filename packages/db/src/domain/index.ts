@@ -5,3 +5,4 @@ export * from './evidence.js';
 export type * from './tables.js';
 export * from './reserves.js';
 export * from './audits.js';
+export * from './registry.js';

@@ -203,6 +203,60 @@ export interface ReviewMessageTable {
   at: string;
 }
 
+/** Table types of migration 008 (the public registry). */
+export interface AuditorKeyTable {
+  keyid: string;
+  user_id: string;
+  /** Ed25519 public key, hex. */
+  public_key: string;
+  label: string;
+  added_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+  log_index: number | null;
+}
+
+export interface CertificateTable {
+  id: string;
+  engagement_id: string;
+  org_id: string;
+  system_id: string;
+  organization_name: string;
+  system_name: string;
+  edition: string;
+  level: number;
+  auditor_firm: string;
+  issued_at: string;
+  valid_until: string;
+  /** The in-toto statement (canonical JSON) the signers sign. */
+  statement: string;
+  report_sha256: string;
+  /** JSON array of DSSE signatures { keyid, sig } collected so far. */
+  signatures: string;
+  /** The signed DSSE envelope (canonical JSON) once every required signature is in. */
+  envelope: string | null;
+  certificate_sha256: string | null;
+  /** Index of the issuance entry in the registry log. */
+  log_index: number | null;
+  supersedes: string | null;
+  published: number;
+  created_at: string;
+  created_by: string;
+}
+
+export interface CertificateEventTable {
+  id: Generated<number>;
+  certificate_id: string;
+  /** issued · suspended · reinstated · revoked */
+  type: string;
+  at: string;
+  reason: string | null;
+  supersedes: string | null;
+  valid_until: string | null;
+  log_index: number;
+  actor: string;
+}
+
 export interface DomainTables {
   system: SystemTable;
   assessment: AssessmentTable;
@@ -218,4 +272,7 @@ export interface DomainTables {
   engagement_test: EngagementTestTable;
   engagement_record: EngagementRecordTable;
   review_message: ReviewMessageTable;
+  auditor_key: AuditorKeyTable;
+  certificate: CertificateTable;
+  certificate_event: CertificateEventTable;
 }

@@ -1,0 +1,182 @@
+/**
+ * The public registry (issue 6) through the API, on SQLite and PostgreSQL: auditor keys, a
+ * certificate prepared from a signed-off audit, signed offline by the auditor and the reviewer,
+ * issued into the registry log, verified as `keygrade cert verify` would, shown on the public
+ * pages, then revoked; and a second certificate superseding the first.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { IN_TOTO_PAYLOAD_TYPE, certificateLogEntry, ed25519Signer, pae, parseTrustPolicy, toBase64, toHex, utf8, verifyCertificate } from '@keygrade/attest';
+import { allRequirements } from '@keygrade/catalog';
+import { openCatalog } from '@keygrade/catalog/node';
+import { MasterKey, REGISTRY_LOG, integrateAll } from '@keygrade/db';
+import { postgresSkipNote, testBackends, type TestDb } from '@keygrade/db/testing';
+import { verifyTlogProof } from '@keygrade/tlog';
+import { EvidenceStore } from './domain/evidence-store.js';
+import type { App } from './app.js';
+import { as, call, enableMfa, signUp, testApp, type SignedIn } from './testing.js';
+
+const master = MasterKey.generate();
+const note = postgresSkipNote();
+if (note) test(note, { skip: note }, () => undefined);
+const EDITION = 'ccss-2020';
+const requirements = allRequirements(openCatalog().edition(EDITION)).map((r) => r.id);
+const NO = { conflict: false };
+const declare = (app: App, id: string, who: SignedIn, role: 'auditor' | 'peer_reviewer') => call(app, { method: 'POST', url: `/api/engagements/${id}/declarations`, headers: as(who), payload: { role, employment: NO, family: NO, financialInterest: NO } });
+
+/** A certification audit taken through the API to sign-off (the full flow is tested in engagements.test.ts). */
+async function signedOffAudit(app: App, owner: SignedIn, systemId: string, lead: SignedIn, reviewer: SignedIn, start: string, end: string): Promise<string> {
+  const r = await call(app, { method: 'POST', url: `/api/systems/${systemId}/engagements`, headers: as(owner), payload: { type: 'certification', edition: EDITION, firstAudit: true, agreementReference: 'EL', leadAuditorEmail: lead.email, period: { start, end } } });
+  assert.equal(r.status, 201, r.res.body);
+  const id = (r.body.engagement as { id: string }).id;
+  const version = async () => ((await call(app, { url: `/api/engagements/${id}`, headers: as(lead) })).body.engagement as { version: number }).version;
+  const step = async (path: string, who: SignedIn = lead, payload: Record<string, unknown> = {}) => {
+    const res = await call(app, { method: 'POST', url: `/api/engagements/${id}/${path}`, headers: as(who), payload: { version: await version(), ...payload } });
+    assert.ok(res.status < 300, `${path}: ${res.res.body}`);
+  };
+  await step('members', lead, { email: reviewer.email, role: 'peer_reviewer' });
+  assert.equal((await declare(app, id, lead, 'auditor')).status, 201);
+  await step('start');
+  for (const req of requirements) {
+    const t = await call(app, { method: 'PUT', url: `/api/engagements/${id}/tests/${req}`, headers: as(lead), payload: { version: 0, techniques: [{ technique: 'inspection' }], status: 'in_place' } });
+    assert.equal(t.status, 200, t.res.body);
+  }
+  assert.equal((await declare(app, id, reviewer, 'peer_reviewer')).status, 201);
+  await step('submit');
+  await step('review-signoff', reviewer);
+  await step('signoff');
+  return id;
+}
+
+for (const backend of testBackends()) {
+  describe(`public registry on ${backend.name}`, () => {
+    const cleanup: (() => unknown)[] = [];
+    after(async () => {
+      for (const c of cleanup.reverse()) await c();
+    });
+
+    test('keys, issuance signed by auditor and reviewer, registry log, public pages, revocation and supersession', async () => {
+      const db: TestDb = await backend.open();
+      const dir = mkdtempSync(join(tmpdir(), 'kg-registry-'));
+      cleanup.push(() => db.close(), () => rmSync(dir, { recursive: true, force: true }));
+      const app = await testApp(db, master, { evidence: new EvidenceStore(dir, 1 << 22) });
+      const owner = await signUp(app);
+      const firm = await signUp(app, { role: 'viewer' });
+      const firm2 = await signUp(app, { role: 'viewer' });
+      const accredit = async (firmId: string, orgId: string) => {
+        const u = await signUp(app, { role: 'viewer', orgId });
+        assert.equal((await call(app, { method: 'POST', url: '/api/admin/auditors', headers: as(owner), payload: { email: u.email, firmId, firmName: firmId.toUpperCase(), accreditedFrom: '2020-01-01', accreditedUntil: '2099-12-31' } })).status, 201);
+        await enableMfa(app, u);
+        return u;
+      };
+      const lead = await accredit('f1', firm.orgId);
+      const reviewer = await accredit('f2', firm2.orgId);
+      const reviewer2 = await accredit('f3', firm2.orgId);
+      const systemId = ((await call(app, { method: 'POST', url: `/api/orgs/${owner.orgId}/systems`, headers: as(owner), payload: { name: 'Vault' } })).body.system as { id: string }).id;
+
+      // Keys: only accredited auditors register them; a non-point is refused; history is kept.
+      const leadKey = ed25519Signer(new Uint8Array(32).fill(1));
+      const reviewerKey = ed25519Signer(new Uint8Array(32).fill(2));
+      const oldKey = ed25519Signer(new Uint8Array(32).fill(3));
+      const addKey = (who: SignedIn, publicKey: Uint8Array, label = 'laptop 2027') => call(app, { method: 'POST', url: '/api/auditors/me/keys', headers: as(who), payload: { publicKey: toHex(publicKey), label } });
+      assert.equal((await addKey(owner, leadKey.publicKey)).status, 403);
+      assert.equal((await addKey(lead, new Uint8Array(32).fill(0xff))).body.error, 'REGISTRY_KEY');
+      assert.equal((await addKey(lead, leadKey.publicKey)).status, 201);
+      assert.equal((await addKey(lead, oldKey.publicKey, 'old')).status, 201);
+      assert.equal((await call(app, { method: 'POST', url: `/api/auditors/me/keys/${oldKey.keyid}/revoke`, headers: as(lead), payload: { reason: 'laptop lost' } })).status, 200);
+      assert.equal((await addKey(reviewer, reviewerKey.publicKey)).status, 201);
+      const reviewer2Key = ed25519Signer(new Uint8Array(32).fill(4));
+      assert.equal((await addKey(reviewer2, reviewer2Key.publicKey)).status, 201);
+      const auditors = (await call(app, { url: '/api/registry/auditors' })).body.auditors as { name: string; keys: { revokedReason: string | null }[] }[];
+      assert.deepEqual(auditors.flatMap((a) => a.keys.map((k) => k.revokedReason)).sort(), ['laptop lost', null, null, null].sort());
+
+      const e1 = await signedOffAudit(app, owner, systemId, lead, reviewer, '2025-01-01', '2025-12-31');
+      const prepare = (body: Record<string, unknown>, who: SignedIn = lead) => call(app, { method: 'POST', url: `/api/engagements/${e1}/certificate`, headers: as(who), payload: body });
+      assert.equal((await prepare({ auditorKeyId: reviewerKey.keyid, reviewerKeyId: reviewerKey.keyid })).body.error, 'REGISTRY_KEY');
+      assert.equal((await prepare({ auditorKeyId: oldKey.keyid, reviewerKeyId: reviewerKey.keyid })).body.error, 'REGISTRY_KEY', 'a revoked key');
+      assert.equal((await prepare({ auditorKeyId: leadKey.keyid, reviewerKeyId: reviewerKey.keyid }, reviewer)).status, 403, 'the lead prepares');
+      const prepared = await prepare({ auditorKeyId: leadKey.keyid, reviewerKeyId: reviewerKey.keyid });
+      assert.equal(prepared.status, 201, prepared.res.body);
+      const cert = prepared.body.certificate as { id: string; statement: string; pae: string; published: boolean };
+      assert.equal(cert.published, false);
+      assert.equal(Buffer.from(cert.pae, 'base64').toString(), Buffer.from(pae(IN_TOTO_PAYLOAD_TYPE, utf8(cert.statement))).toString());
+      const predicate = (JSON.parse(cert.statement) as { predicate: { level: number; auditor: { firm: string }; period: { start: string } } }).predicate;
+      assert.equal(predicate.level, 3);
+      assert.equal(predicate.period.start, '2025-01-01');
+
+      // Signatures: verified on arrival; the reviewer cannot add the auditor's; both → issued.
+      const sign = (who: SignedIn, signer: typeof leadKey, message = pae(IN_TOTO_PAYLOAD_TYPE, utf8(cert.statement))) => call(app, { method: 'POST', url: `/api/engagements/${e1}/certificate/signatures`, headers: as(who), payload: { keyid: signer.keyid, sig: toBase64(signer.sign(message)) } });
+      assert.equal((await sign(lead, leadKey, utf8('something else'))).body.error, 'REGISTRY_SIGNATURE');
+      assert.equal((await sign(reviewer, leadKey)).status, 403);
+      assert.equal(((await sign(lead, leadKey)).body.certificate as { published: boolean }).published, false);
+      assert.equal((await call(app, { url: `/api/registry/certificates/${cert.id}` })).status, 404, 'not public before both signatures');
+      const issued = await sign(reviewer, reviewerKey);
+      assert.equal(issued.status, 200, issued.res.body);
+      assert.equal((issued.body.certificate as { published: boolean }).published, true);
+
+      // Offline verification, as keygrade cert verify does, with the published trust file and proof.
+      await integrateAll(db.kysely, master);
+      const envelope = (await app.inject({ url: `/api/registry/certificates/${cert.id}/certificate.dsse.json` })).body;
+      const trust = parseTrustPolicy((await call(app, { url: `/api/registry/certificates/${cert.id}/trust.json` })).body);
+      assert.deepEqual(trust.keys.map((k) => [k.keyid, k.role]), [[leadKey.keyid, 'auditor'], [reviewerKey.keyid, 'peer-reviewer']]);
+      const v = verifyCertificate(envelope, trust, { at: new Date() });
+      assert.equal(v.valid, true, JSON.stringify(v.failure));
+      const proof = await app.inject({ url: `/api/registry/certificates/${cert.id}/certificate.tlog-proof` });
+      assert.equal(proof.statusCode, 200, proof.body);
+      const included = verifyTlogProof(proof.body, certificateLogEntry(cert.id, v.certificateSha256!), { logKey: trust.log!.vkey });
+      assert.ok(included.checkpoint.size >= 1);
+
+      // Public API and pages: search, state, live verification, badge, feed. No sign-in.
+      const search = (await call(app, { url: '/api/registry/certificates?q=vault&level=3' })).body.certificates as { id: string; status: { state: string } }[];
+      assert.deepEqual(search.map((c) => [c.id, c.status.state]), [[cert.id, 'active']]);
+      assert.deepEqual((await call(app, { url: '/api/registry/certificates?q=nothing-like-it' })).body.certificates, []);
+      const live = (await call(app, { url: `/api/registry/certificates/${cert.id}` })).body.verification as { verified: boolean; checks: { check: string; ok: boolean }[] };
+      assert.equal(live.verified, true, JSON.stringify(live));
+      const html = await app.inject({ url: `/registry/certificates/${cert.id}` });
+      assert.equal(html.statusCode, 200);
+      assert.match(html.body, /Level III/);
+      assert.match(html.body, /✓ <strong>signatures<\/strong>/);
+      assert.match(String(html.headers['content-security-policy']), /default-src 'none'/);
+      assert.doesNotMatch(html.body, /<script/i);
+      const list = await app.inject({ url: '/registry?q=<script>alert(1)</script>' });
+      assert.equal(list.statusCode, 200);
+      assert.doesNotMatch(list.body, /<script>alert/, 'the query is escaped');
+      const badge = await app.inject({ url: `/registry/certificates/${cert.id}/badge.svg` });
+      assert.match(badge.body, /^<svg[^>]*aria-label="CCSS: Level III"/);
+      const feed = await app.inject({ url: '/registry/feed.atom' });
+      assert.match(feed.body, /<title>Issued: [^<]*Vault, CCSS Level III<\/title>/);
+
+      // Lifecycle: only the lead auditor; a revocation is final and shows everywhere.
+      assert.equal((await call(app, { method: 'POST', url: `/api/certificates/${cert.id}/revoke`, headers: as(owner), payload: { reason: 'x' } })).status, 403);
+      assert.equal((await call(app, { method: 'POST', url: `/api/certificates/${cert.id}/suspend`, headers: as(lead), payload: { reason: 'incident under review' } })).status, 200);
+      assert.equal(((await call(app, { url: `/api/registry/certificates/${cert.id}` })).body.certificate as { status: { state: string } }).status.state, 'suspended');
+      assert.equal((await call(app, { method: 'POST', url: `/api/certificates/${cert.id}/reinstate`, headers: as(lead), payload: {} })).status, 200);
+      const orgCerts = (await call(app, { url: `/api/orgs/${owner.orgId}/certificates`, headers: as(owner) })).body.certificates as { status: { state: string }; nextAuditDue: string }[];
+      assert.equal(orgCerts[0]!.status.state, 'active');
+
+      // A second audit of the system (another reviewer: rotation) supersedes the first certificate.
+      const e2 = await signedOffAudit(app, owner, systemId, lead, reviewer2, '2025-02-01', '2026-01-31');
+      const second = await call(app, { method: 'POST', url: `/api/engagements/${e2}/certificate`, headers: as(lead), payload: { auditorKeyId: leadKey.keyid, reviewerKeyId: reviewer2Key.keyid } });
+      assert.equal(second.status, 201, second.res.body);
+      const c2 = second.body.certificate as { id: string; statement: string };
+      assert.equal((JSON.parse(c2.statement) as { predicate: { supersedes: string } }).predicate.supersedes, cert.id);
+      const m2 = pae(IN_TOTO_PAYLOAD_TYPE, utf8(c2.statement));
+      for (const [who, key] of [[lead, leadKey], [reviewer2, reviewer2Key]] as const) {
+        assert.ok((await call(app, { method: 'POST', url: `/api/engagements/${e2}/certificate/signatures`, headers: as(who), payload: { keyid: key.keyid, sig: toBase64(key.sign(m2)) } })).status < 300);
+      }
+      assert.equal(((await call(app, { url: `/api/registry/certificates/${cert.id}` })).body.certificate as { status: { state: string; supersededBy: string } }).status.supersededBy, c2.id);
+      const revoked = await call(app, { method: 'POST', url: `/api/certificates/${c2.id}/revoke`, headers: as(lead), payload: { reason: 'audit evidence found falsified' } });
+      assert.equal(revoked.status, 200, revoked.res.body);
+      assert.equal((await call(app, { method: 'POST', url: `/api/certificates/${c2.id}/revoke`, headers: as(lead), payload: { reason: 'again' } })).body.error, 'REGISTRY_STATE');
+      const revokedPage = await app.inject({ url: `/registry/certificates/${c2.id}` });
+      assert.match(revokedPage.body, /revoked<\/span> since \S+: audit evidence found falsified/);
+
+      // Everything above is in the registry log: keys, issuances, state changes.
+      const kinds = (await db.kysely.selectFrom('log_entry').select('type').where('log', '=', REGISTRY_LOG).orderBy('idx').execute()).map((r) => r.type);
+      assert.deepEqual(kinds, ['auditor-key-added', 'auditor-key-added', 'auditor-key-revoked', 'auditor-key-added', 'auditor-key-added', 'certificate-issued', 'certificate-suspended', 'certificate-reinstated', 'certificate-issued', 'certificate-revoked']);
+    });
+  });
+}
