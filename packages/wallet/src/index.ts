@@ -10,3 +10,6 @@ export * from './checks/index.js';
 export * from './sigs/index.js';
 export * from './psbt/index.js';
 export * from './kcp/index.js';
+export * from './signer/index.js';
+export * from './reuse/index.js';
+export * from './control/index.js';

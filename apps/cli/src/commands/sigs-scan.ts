@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { NonceScanner, type ScanReport } from '@keygrade/wallet';
+import { LineSplitter, NonceScanner, type ScanReport } from '@keygrade/wallet';
 import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, ExitError } from '../exit.js';
 import { out, type Io } from '../io.js';
@@ -42,6 +42,22 @@ async function eachLine(io: Io, file: string, fn: (line: string, n: number) => v
   }
 }
 
+/** Streams a regular file's lines as bytes (no string per line): the first pass over large histories. */
+async function eachLineBytes(io: Io, file: string, fn: (b: Uint8Array, start: number, end: number, n: number) => void, bar?: (read: number) => void): Promise<void> {
+  const stream = createReadStream(resolve(io.cwd, file), { highWaterMark: 1 << 22 });
+  const lines = new LineSplitter();
+  let read = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      lines.push(chunk, fn);
+      bar?.((read += chunk.length));
+    }
+    lines.end(fn);
+  } finally {
+    stream.destroy();
+  }
+}
+
 export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
   const regular = new Set<string>();
   const sizes = positionals.map((f) => {
@@ -62,11 +78,13 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const piped = new Map<string, string>();
   try {
     for (const [i, f] of positionals.entries()) {
-      const keep = !regular.has(f);
-      await eachLine(io, f, (line, n) => {
-        scanner.add(line, f, n);
-        if (keep) piped.set(`${f}:${n}`, line);
-      }, (read) => bar.update(done + read, total));
+      const progress = (read: number) => bar.update(done + read, total);
+      if (regular.has(f)) await eachLineBytes(io, f, (b, start, end, n) => scanner.addBytes(b, start, end, f, n), progress);
+      else
+        await eachLine(io, f, (line, n) => {
+          scanner.add(line, f, n);
+          piped.set(`${f}:${n}`, line);
+        }, progress);
       done += sizes[i]!;
     }
   } finally {
@@ -80,7 +98,13 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
       const take = (line: string, n: number) => {
         if (wanted.has(`${f}:${n}`)) lines.set(`${f}:${n}`, line);
       };
-      if (regular.has(f)) await eachLine(io, f, take);
+      const want = new Set([...wanted].filter((w) => w.startsWith(`${f}:`) && /^\d+$/.test(w.slice(f.length + 1))).map((w) => Number(w.slice(f.length + 1))));
+      const utf8 = new TextDecoder();
+      if (regular.has(f)) {
+        if (want.size > 0) await eachLineBytes(io, f, (b, start, end, n) => {
+          if (want.has(n)) take(utf8.decode(b.subarray(start, end)), n);
+        });
+      }
       else for (const [k, line] of piped) if (k.startsWith(`${f}:`)) take(line, Number(k.slice(f.length + 1)));
     }
   }

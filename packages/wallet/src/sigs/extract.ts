@@ -51,9 +51,14 @@ export function parseLine(line: string, where: string): { raw: Uint8Array; prevo
   if (bad >= 0 || txHex.length % 2) throw new WalletError('SIGS_INPUT', `${where}:${bad >= 0 ? bad + 1 : txHex.length}: the transaction is not an even number of hex digits`);
   const raw = fromHex(txHex.toLowerCase());
   if (sp < 0) return { raw, prevouts: undefined };
+  return { raw, prevouts: parsePrevouts(t, sp, where) };
+}
+
+/** The prevouts after the transaction in a trimmed line (`sp` is the first whitespace); throws naming the column. */
+export function parsePrevouts(t: string, sp: number, where: string): (Prevout | undefined)[] {
   const rest = t.slice(sp).trim();
   let col = t.indexOf(rest) + 1;
-  const prevouts = rest.split(',').map((p) => {
+  return rest.split(',').map((p) => {
     const here = col;
     col += p.length + 1;
     if (p === '-') return undefined;
@@ -61,11 +66,10 @@ export function parseLine(line: string, where: string): { raw: Uint8Array; prevo
     if (!m) throw new WalletError('SIGS_INPUT', `${where}:${here}: a prevout must be <amount>:<scriptPubKey hex> or -, got ${JSON.stringify(p.slice(0, 30))}`);
     return { amount: BigInt(m[1]!), script: fromHex(m[2]!.toLowerCase()) };
   });
-  return { raw, prevouts };
 }
 
 /** The pushes of a scriptSig, tolerating non-minimal pushes (historical transactions); undefined if it holds other opcodes. */
-function pushes(s: Uint8Array): Uint8Array[] | undefined {
+export function pushes(s: Uint8Array): Uint8Array[] | undefined {
   const out: Uint8Array[] = [];
   let i = 0;
   while (i < s.length) {
@@ -114,6 +118,42 @@ export function verifies(r: bigint, s: bigint, z: bigint, pubkey: string): boole
   }
 }
 
+/** A candidate signature of an input, with the keys and script code its sighash needs. */
+export interface SigItem {
+  sig: Uint8Array;
+  spend: string;
+  keys: Uint8Array[];
+  /** The scriptCode (legacy) or witness scriptCode (BIP 143); undefined when unknown or `codeKey` gives it. */
+  code: Uint8Array | undefined;
+  /** The key whose P2PKH script is the scriptCode (computed only when a sighash is needed: it hashes). */
+  codeKey?: Uint8Array;
+  witness: boolean;
+}
+
+/**
+ * Which items of an input (scriptSig pushes `ss`, witness `wit`) are signatures, and how the input
+ * spends. Shared by the full extraction and the fast r-only pass, so both index the same items.
+ */
+export function signatureItems(ss: readonly Uint8Array[], wit: readonly Uint8Array[], prev: Prevout | undefined): SigItem[] {
+  const last = wit[wit.length - 1];
+  if (wit.length === 2 && isPubkey(wit[1]!)) return [{ sig: wit[0]!, spend: ss.length ? 'p2sh-p2wpkh' : 'p2wpkh', keys: [wit[1]!], code: undefined, codeKey: wit[1]!, witness: true }];
+  if (wit.length >= 3 && wit[0]!.length === 0 && last && multisigKeys(last)) {
+    const keys = multisigKeys(last)!;
+    return wit.slice(1, -1).map((sig) => ({ sig, spend: 'p2wsh-multisig', keys, code: last, witness: true }));
+  }
+  if (wit.length === 0 && ss.length === 2 && isPubkey(ss[1]!)) return [{ sig: ss[0]!, spend: 'p2pkh', keys: [ss[1]!], code: prev?.script, codeKey: ss[1]!, witness: false }];
+  if (wit.length === 0 && ss.length >= 3 && ss[0]!.length === 0 && multisigKeys(ss[ss.length - 1]!)) {
+    const redeem = ss[ss.length - 1]!;
+    const keys = multisigKeys(redeem)!;
+    return ss.slice(1, -1).map((sig) => ({ sig, spend: 'p2sh-multisig', keys, code: redeem, witness: false }));
+  }
+  if (wit.length === 0 && ss.length === 1 && prev && prev.script.length >= 35 && prev.script[prev.script.length - 1] === 0xac && isPubkey(prev.script.subarray(1, -1))) {
+    return [{ sig: ss[0]!, spend: 'p2pk', keys: [prev.script.subarray(1, -1)], code: prev.script, witness: false }];
+  }
+  // Anything else: every item that parses as a signature (no key, no sighash).
+  return [...ss, ...wit].map((sig) => ({ sig, spend: 'unknown', keys: [], code: undefined, witness: false }));
+}
+
 const SCURE_OPTS = { allowUnknownOutputs: true, allowUnknownInputs: true, allowUnknownVersion: true, disableScriptCheck: true, allowLegacyWitnessUtxo: true } as const;
 type Sighasher = { preimageLegacy(i: number, script: Uint8Array, t: number): Uint8Array; preimageWitnessV0(i: number, script: Uint8Array, t: number, amount: bigint): Uint8Array };
 
@@ -158,23 +198,10 @@ export function extractSignatures(line: string, where: string, rOnly = false): {
       }
       sigs.push({ txid, vin, r: sp.r, s: sp.s, hashType: sp.hashType, z, pubkey, spend, verified, strictDer: sp.strict, highS: sp.s > N >> 1n });
     };
-    const last = wit[wit.length - 1];
-    if (wit.length === 2 && isPubkey(wit[1]!)) {
-      const code = p2pkhScript(wit[1]!);
-      add(wit[0]!, ss.length ? 'p2sh-p2wpkh' : 'p2wpkh', [wit[1]!], prev ? (t) => h().preimageWitnessV0(vin, code, t, prev.amount) : undefined);
-    } else if (wit.length >= 3 && wit[0]!.length === 0 && last && multisigKeys(last)) {
-      for (const s of wit.slice(1, -1)) add(s, 'p2wsh-multisig', multisigKeys(last)!, prev ? (t) => h().preimageWitnessV0(vin, last, t, prev.amount) : undefined);
-    } else if (wit.length === 0 && ss.length === 2 && isPubkey(ss[1]!)) {
-      const code = prev?.script ?? p2pkhScript(ss[1]!);
-      add(ss[0]!, 'p2pkh', [ss[1]!], (t) => h().preimageLegacy(vin, code, t));
-    } else if (wit.length === 0 && ss.length >= 3 && ss[0]!.length === 0 && multisigKeys(ss[ss.length - 1]!)) {
-      const redeem = ss[ss.length - 1]!;
-      for (const s of ss.slice(1, -1)) add(s, 'p2sh-multisig', multisigKeys(redeem)!, (t) => h().preimageLegacy(vin, redeem, t));
-    } else if (wit.length === 0 && ss.length === 1 && prev && prev.script.length >= 35 && prev.script[prev.script.length - 1] === 0xac && isPubkey(prev.script.subarray(1, -1))) {
-      add(ss[0]!, 'p2pk', [prev.script.subarray(1, -1)], (t) => h().preimageLegacy(vin, prev.script, t));
-    } else {
-      // Anything else: index every item that parses as a signature (no key, no sighash).
-      for (const item of [...ss, ...wit]) add(item, 'unknown', [], undefined);
+    for (const it of signatureItems(ss, wit, prev)) {
+      const code = it.code ?? (it.codeKey ? p2pkhScript(it.codeKey) : undefined);
+      const zOf = code === undefined ? undefined : it.witness ? (prev ? (t: number) => h().preimageWitnessV0(vin, code, t, prev.amount) : undefined) : (t: number) => h().preimageLegacy(vin, code, t);
+      add(it.sig, it.spend, it.keys, zOf);
     }
   });
   return { txid, sigs };

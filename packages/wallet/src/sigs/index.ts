@@ -2,5 +2,6 @@
 export { isStrictDer, parseDerLax, type RS } from './der.js';
 export { extractSignatures, parseLine, verifies, type Prevout, type SigRecord } from './extract.js';
 export { NonceIndex } from './nonce-index.js';
+export { FastRScanner, LineSplitter } from './fast.js';
 export { KNOWN_NONCES, keyFromNonce, keyMatches, recoverFromReuse } from './recover.js';
 export { NonceScanner, scanLines, type ReuseFinding, type ScanReport, type SigLocation } from './scan.js';

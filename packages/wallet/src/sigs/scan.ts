@@ -6,6 +6,7 @@
 import { numberToBytesBE } from '@noble/curves/utils.js';
 import { toHex } from '../bytes.js';
 import { extractSignatures, type SigRecord } from './extract.js';
+import { FastRScanner } from './fast.js';
 import { NonceIndex } from './nonce-index.js';
 import { KNOWN_NONCES, keyFromNonce, keyMatches, negate, nonceFromKey, recoverFromReuse } from './recover.js';
 
@@ -32,12 +33,17 @@ export interface ScanReport {
 }
 
 const KNOWN = new Map(KNOWN_NONCES.map((n) => [toHex(numberToBytesBE(n.r, 32)), n]));
+const UTF8 = new TextDecoder();
+const KNOWN_BYTES = KNOWN_NONCES.map((n) => numberToBytesBE(n.r, 32));
 
 /** Pass 1: feed every line; then `wanted()` says which lines pass 2 must re-read. */
 export class NonceScanner {
   readonly index: NonceIndex;
   private readonly files: string[] = [];
   private readonly knownAt = new Set<string>();
+  private readonly fast = new FastRScanner();
+  private lastFile: string | undefined;
+  private lastIndex = -1;
   transactions = 0;
 
   constructor(expectedSignatures?: number) {
@@ -47,15 +53,44 @@ export class NonceScanner {
   /** Indexes the r values of one line (`#` comments and blank lines are skipped). */
   add(line: string, file: string, lineNo: number): void {
     if (line.trim() === '' || line.trimStart().startsWith('#')) return;
-    let f = this.files.indexOf(file);
+    let f = file === this.lastFile ? this.lastIndex : this.files.indexOf(file);
     if (f < 0) f = this.files.push(file) - 1;
-    const { sigs } = extractSignatures(line, `${file}:${lineNo}`, true);
-    this.transactions++;
-    for (const s of sigs) {
-      const r = numberToBytesBE(s.r, 32);
-      this.index.add(r, f, lineNo);
-      if (KNOWN.has(toHex(r))) this.knownAt.add(`${file}:${lineNo}`);
+    this.lastFile = file;
+    this.lastIndex = f;
+    const where = `${file}:${lineNo}`;
+    // The fast path indexes exactly what the reference extraction would; it declines anything unusual.
+    if (!this.fast.scan(line, where, (r) => this.index1(r, f, lineNo))) {
+      for (const s of extractSignatures(line, where, true).sigs) this.index1(numberToBytesBE(s.r, 32), f, lineNo);
     }
+    this.transactions++;
+  }
+
+  /**
+   * The same as `add` for a line given as bytes (a LineSplitter's output): the CLI's first pass,
+   * which then never decodes the file into strings. Lines the fast path declines are decoded as
+   * UTF-8 and go through `add`.
+   */
+  addBytes(b: Uint8Array, start: number, end: number, file: string, lineNo: number): void {
+    let i = start;
+    while (i < end && b[i]! <= 32) i++;
+    if (i === end || b[i] === 35 /* # */) return;
+    let f = file === this.lastFile ? this.lastIndex : this.files.indexOf(file);
+    if (f < 0) f = this.files.push(file) - 1;
+    this.lastFile = file;
+    this.lastIndex = f;
+    this.lineNo = lineNo;
+    this.fileIndex = f;
+    if (this.fast.scanBytes(b, start, end, () => `${file}:${lineNo}`, this.visit)) this.transactions++;
+    else this.add(UTF8.decode(b.subarray(start, end)), file, lineNo);
+  }
+
+  private lineNo = 0;
+  private fileIndex = 0;
+  private readonly visit = (r: Uint8Array): void => this.index1(r, this.fileIndex, this.lineNo);
+
+  private index1(r: Uint8Array, f: number, lineNo: number): void {
+    this.index.add(r, f, lineNo);
+    for (const k of KNOWN_BYTES) if (r[0] === k[0] && r[31] === k[31] && sameBytes(r, k)) this.knownAt.add(`${this.files[f]}:${lineNo}`);
   }
 
   /** The `file:line` keys pass 2 needs. */
@@ -87,6 +122,11 @@ export class NonceScanner {
     findings.sort((a, b) => a.signatures[0]!.file.localeCompare(b.signatures[0]!.file) || a.signatures[0]!.line - b.signatures[0]!.line);
     return { transactions: this.transactions, signatures: this.index.size, findings };
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function analyse(rHex: string, sigs: (SigRecord & SigLocation)[], known: (typeof KNOWN_NONCES)[number] | undefined, reveal: boolean): ReuseFinding {
