@@ -29,6 +29,10 @@ const schema = z.object({
   KEYGRADE_CJK_FONT: z.string().optional(),
   KEYGRADE_COOKIE_SECURE: z.enum(['auto', 'always']).default('auto'),
   KEYGRADE_TRUST_PROXY: z.enum(['off', 'on']).default('off'),
+  KEYGRADE_OTS_CALENDARS: z
+    .string()
+    .default('')
+    .refine((v) => v.split(',').map((x) => x.trim()).filter(Boolean).every((u) => /^https:\/\/[^\s/]+(\/\S*)?$/.test(u)), 'comma-separated https:// calendar URLs, e.g. https://a.pool.opentimestamps.org'),
 });
 
 export interface Config {
@@ -51,6 +55,8 @@ export interface Config {
   secureCookies: boolean;
   /** Take the client address and protocol from X-Forwarded-* (only behind a proxy you control). */
   trustProxy: boolean;
+  /** OpenTimestamps calendars the registry's checkpoints are stamped with; none: stamping is off. */
+  otsCalendars: string[];
 }
 
 /** The settings of a configuration file: a YAML or JSON mapping of KEYGRADE_* names to scalars. */
@@ -106,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     cjkFont: c.KEYGRADE_CJK_FONT ? resolve(cwd, c.KEYGRADE_CJK_FONT) : undefined,
     secureCookies: c.KEYGRADE_COOKIE_SECURE === 'always',
     trustProxy: c.KEYGRADE_TRUST_PROXY === 'on',
+    otsCalendars: c.KEYGRADE_OTS_CALENDARS.split(',').map((x) => x.trim()).filter(Boolean),
   };
 }

@@ -9,12 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { IN_TOTO_PAYLOAD_TYPE, certificateLogEntry, ed25519Signer, pae, parseTrustPolicy, toBase64, toHex, utf8, verifyCertificate } from '@keygrade/attest';
+import { mineBlockCommittingTo } from '@keygrade/attest/testing';
+import { HeadersFileSource, IN_TOTO_PAYLOAD_TYPE, OfflineCalendar, certificateLogEntry, chain, checkpointDigest, ed25519Signer, pae, parseTimestampFile, parseTrustPolicy, toBase64, toHex, utf8, verifyCertificate, verifyTimestampFile, type Calendar, type Timestamp } from '@keygrade/attest';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { stampPass } from './domain/stamper.js';
 import { allRequirements } from '@keygrade/catalog';
 import { openCatalog } from '@keygrade/catalog/node';
 import { MasterKey, REGISTRY_LOG, integrateAll } from '@keygrade/db';
 import { postgresSkipNote, testBackends, type TestDb } from '@keygrade/db/testing';
-import { verifyTlogProof } from '@keygrade/tlog';
+import { parseTlogProof, verifyTlogProof } from '@keygrade/tlog';
 import { EvidenceStore } from './domain/evidence-store.js';
 import type { App } from './app.js';
 import { as, call, enableMfa, signUp, testApp, type SignedIn } from './testing.js';
@@ -49,6 +52,25 @@ async function signedOffAudit(app: App, owner: SignedIn, systemId: string, lead:
   await step('review-signoff', reviewer);
   await step('signoff');
   return id;
+}
+
+const FAKE_URI = 'https://calendar.test';
+/** An in-memory calendar that anchors each commitment in a synthetic regtest block when asked to upgrade. */
+class FakeCalendar implements Calendar {
+  readonly uri = FAKE_URI;
+  readonly blocks: { height: number; header: Uint8Array }[] = [];
+  readonly #pending = new Set<string>();
+  readonly #nonce = new Uint8Array(8).fill(5);
+  async submit(commitment: Uint8Array): Promise<Timestamp> {
+    this.#pending.add(toHex(sha256(Uint8Array.of(...commitment, ...this.#nonce))));
+    return chain([{ kind: 'append', arg: this.#nonce }, { kind: 'sha256' }], [{ kind: 'pending', uri: this.uri }]);
+  }
+  async upgrade(commitment: Uint8Array): Promise<Timestamp | undefined> {
+    if (!this.#pending.has(toHex(commitment))) return undefined;
+    const block = mineBlockCommittingTo(commitment, 300 + this.blocks.length, 1_900_000_000);
+    this.blocks.push(block);
+    return chain(block.path, [{ kind: 'bitcoin', height: block.height }]);
+  }
 }
 
 for (const backend of testBackends()) {
@@ -173,6 +195,25 @@ for (const backend of testBackends()) {
       assert.equal((await call(app, { method: 'POST', url: `/api/certificates/${c2.id}/revoke`, headers: as(lead), payload: { reason: 'again' } })).body.error, 'REGISTRY_STATE');
       const revokedPage = await app.inject({ url: `/registry/certificates/${c2.id}` });
       assert.match(revokedPage.body, /revoked<\/span> since \S+: audit evidence found falsified/);
+
+      // Bitcoin timestamps of the registry's checkpoints, through the calendar interface.
+      await integrateAll(db.kysely, master);
+      assert.deepEqual(await stampPass(db, REGISTRY_LOG, { calendars: [] }), { completed: [], outcomes: [] }, 'no calendar configured: stamping is off');
+      const offline = await stampPass(db, REGISTRY_LOG, { calendars: [new OfflineCalendar(FAKE_URI)] });
+      assert.deepEqual(offline.outcomes.map((o) => o.status), ['unavailable'], 'no network: the stamp stays pending');
+      const cal = new FakeCalendar();
+      const upgraded = await stampPass(db, REGISTRY_LOG, { calendars: [cal] });
+      assert.deepEqual(upgraded.completed, [offline.stamped], 'the pending stamp is submitted and upgraded to a Bitcoin attestation');
+      const ts = (await call(app, { url: `/api/registry/certificates/${cert.id}/timestamp` })).body.timestamp as { checkpointSize: number; status: string; ots: string; proof: string };
+      assert.equal(ts.status, 'complete');
+      const ots = parseTimestampFile(new Uint8Array((await app.inject({ url: ts.ots })).rawPayload));
+      const stampedProof = (await app.inject({ url: ts.proof })).body;
+      const checkpoint = parseTlogProof(stampedProof).checkpoint;
+      assert.equal(toHex(ots.digest), toHex(checkpointDigest(checkpoint)), 'the .ots covers the checkpoint of the proof at that size');
+      const headers = HeadersFileSource.parse(JSON.stringify(Object.fromEntries(cal.blocks.map((b) => [b.height, toHex(b.header)]))));
+      const anchored = await verifyTimestampFile(ots, headers, { digest: checkpointDigest(checkpoint), network: 'regtest' });
+      assert.equal(anchored.result, 'verified', anchored.failure?.message);
+      assert.equal(verifyTlogProof(stampedProof, certificateLogEntry(cert.id, v.certificateSha256!), { logKey: trust.log!.vkey }).checkpoint.size, ts.checkpointSize);
 
       // Everything above is in the registry log: keys, issuances, state changes.
       const kinds = (await db.kysely.selectFrom('log_entry').select('type').where('log', '=', REGISTRY_LOG).orderBy('idx').execute()).map((r) => r.type);

@@ -3,6 +3,8 @@
  * start the sequencer, listen, and shut down gracefully on SIGINT/SIGTERM (stop accepting, finish
  * in-flight requests, let the sequencer finish its pass, close the database).
  */
+import { HttpCalendar } from '@keygrade/attest/external';
+import { Stamper } from './domain/stamper.js';
 import { AUDIT_LOG, MasterKey, REGISTRY_LOG, Monitor, Sequencer, ensureLog, logOrigin, migrateToLatest, openDatabase, type Db, type Notifier } from '@keygrade/db';
 import { readFileSync } from 'node:fs';
 import { buildApp, type App } from './app.js';
@@ -75,12 +77,22 @@ export async function startServer(
       .finally(() => (monitoring = false));
   }, 1000);
   monitorTimer.unref();
+  // The registry's checkpoints are stamped into Bitcoin through the configured calendars (none: off).
+  const stamper = new Stamper(db, REGISTRY_LOG, {
+    calendars: config.otsCalendars.map((uri) => new HttpCalendar(uri)),
+    onError: (e) => app.log.error({ err: e }, 'stamping pass failed'),
+    onPass: (p) => {
+      if (p.stamped !== undefined || p.completed.length > 0) app.log.info({ stamped: p.stamped, completed: p.completed, calendars: p.outcomes }, 'registry checkpoint stamps');
+    },
+  });
+  if (config.sequencer) stamper.start();
   const address = await app.listen({ host: config.host, port: config.port });
   opts.onListening?.(address);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       clearInterval(monitorTimer);
+      stamper.stop();
       await app.close();
       await sequencer?.stop();
       await db.close();

@@ -200,7 +200,24 @@ export interface RateLimitTable {
   count: number;
 }
 
+/** OpenTimestamps proofs of a log's checkpoints (migration 010): what the registry anchors in Bitcoin. */
+export interface CheckpointStampTable {
+  log: string;
+  size: number;
+  /** The signed checkpoint note that was stamped (its text without signatures is the digest's preimage). */
+  checkpoint: string;
+  /** SHA-256 of the checkpoint text, hex. */
+  digest: string;
+  /** The .ots file (serialized), updated when calendars upgrade it. */
+  ots: Uint8Array;
+  /** unsubmitted (no calendar reached yet) · pending (no Bitcoin attestation yet) · complete */
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database extends DomainTables {
+  checkpoint_stamp: CheckpointStampTable;
   log: LogTable;
   log_head: LogHeadTable;
   log_entry: LogEntryTable;

@@ -125,9 +125,10 @@ export function engagementView(d: EngagementData) {
   const findingsVisible = insider || e.type === 'readiness' || e.status === 'signed_off';
   const byId = new Map(d.tests.map((t) => [t.requirementId, t]));
   const deadlines = e.reviewAssignedOn ? peerReviewDeadlines({ assignedOn: e.reviewAssignedOn, ...(e.queriesRaisedOn ? { queriesRaisedOn: e.queriesRaisedOn } : {}), calendar: { holidays: e.holidays } }) : null;
+  const placeOf = new Map(d.edition.aspects.flatMap((a) => a.controls.map((c) => [c.id, { aspectId: a.id, aspectTitle: pick(a.title, d.lang), controlTitle: pick(c.title, d.lang) }] as const)));
   const requirements = allRequirements(d.edition).map((r) => {
     const t = byId.get(r.id);
-    const base = { id: r.id, level: r.level, controlId: r.controlId, text: pick(r.text, d.lang) };
+    const base = { id: r.id, level: r.level, controlId: r.controlId, ...placeOf.get(r.controlId), text: pick(r.text, d.lang) };
     if (!findingsVisible) return base;
     if (!t) return { ...base, test: null };
     return {

@@ -262,9 +262,9 @@ export function engagementRoutes(deps: AppDeps & { catalog: Catalog; evidence: E
       },
     );
 
-    app.get('/api/orgs/:orgId/engagements', { config: { permission: 'org:read' }, schema: { tags: ['audits'], summary: "Engagements of an organization's systems (as auditee)", params: z.object({ orgId: Id }) } }, async (req) => {
+    app.get('/api/orgs/:orgId/engagements', { config: { permission: 'org:read' }, schema: { tags: ['audits'], summary: "Engagements of an organization's systems (as auditee), optionally of one system", params: z.object({ orgId: Id }), querystring: z.object({ systemId: Id.optional() }) } }, async (req) => {
       await requireOrg(req, req.params.orgId, 'org:read');
-      const list = await listOrgEngagements(k, req.params.orgId);
+      const list = (await listOrgEngagements(k, req.params.orgId)).filter((e) => !req.query.systemId || e.systemId === req.query.systemId);
       return { engagements: list.map((e) => ({ id: e.id, systemId: e.systemId, system: docOf(e).auditee.system.name, type: e.type, edition: e.edition, status: e.status, period: docOf(e).period, auditorFirm: docOf(e).auditorFirm.name, signedOffAt: e.signedOffAt })) };
     });
 
@@ -631,6 +631,8 @@ export function engagementRoutes(deps: AppDeps & { catalog: Catalog; evidence: E
         const e = a.engagement;
         state(e, ['fieldwork'], 'submitting for peer review');
         const on = today(now());
+        // Auditors added during fieldwork must have declared too, and the reviewer.
+        assertCanStartWork(docOf(e), on);
         assertCanStartReview(docOf(e), on, await priorAuditsOf(k, e.systemId, e.id));
         const d = await load(a);
         if ('error' in d.live) throw new EngagementError('ENGAGEMENT_INVALID', `the findings are not valid: ${d.live.error}`, { problems: d.live.problems.map((p) => ({ path: p.path ?? '', message: p.message })) });

@@ -68,6 +68,7 @@ import type { Engagement } from '@keygrade/audit';
 import type { AppDeps } from '../app.js';
 import { ApiError, requireEngagement, requireOrg, requireUser } from '../authz.js';
 import type { EvidenceStore } from '../domain/evidence-store.js';
+import { getStamp, listStamps, stampCovering } from '../domain/stamper.js';
 
 export type RegistryErrorCode = 'REGISTRY_STATE' | 'REGISTRY_KEY' | 'REGISTRY_SIGNATURE' | 'CERTIFICATE_NOT_FOUND';
 export class RegistryError extends BaseError<RegistryErrorCode> {}
@@ -167,12 +168,15 @@ export function registryService(db: Db, now: () => Date) {
   };
 
   /** The C2SP tlog-proof of a certificate's issuance entry at the latest signed checkpoint. */
-  const proofOf = async (c: CertificateRow): Promise<string | undefined> => {
+  const proofOf = async (c: CertificateRow, size?: number): Promise<string | undefined> => {
     if (c.logIndex === null) return undefined;
     try {
-      const p = await inclusionProof(k, REGISTRY_LOG, c.logIndex);
-      const cosigs = await cosignaturesAt(k, REGISTRY_LOG, p.head.size);
-      return formatTlogProof({ index: c.logIndex, proof: p.proof, checkpoint: mergeCosignatures(p.head.checkpoint, cosigs.map((x) => x.note)) });
+      const p = await inclusionProof(k, REGISTRY_LOG, c.logIndex, size);
+      // At an earlier size (a stamped checkpoint), the checkpoint signed then and its cosignatures.
+      const note = p.size === p.head.size ? p.head.checkpoint : (await k.selectFrom('log_checkpoint').select('note').where('log', '=', REGISTRY_LOG).where('size', '=', p.size).executeTakeFirst())?.note;
+      if (note === undefined) return undefined;
+      const cosigs = await cosignaturesAt(k, REGISTRY_LOG, p.size);
+      return formatTlogProof({ index: c.logIndex, proof: p.proof, checkpoint: mergeCosignatures(note, cosigs.map((x) => x.note)) });
     } catch {
       return undefined; // not yet in a signed checkpoint
     }
@@ -553,9 +557,36 @@ export function registryRoutes(deps: AppDeps & { evidence: EvidenceStore; report
       return reply.type('application/json').header('content-disposition', `attachment; filename="${c.id}.dsse.json"`).send(c.envelope!.endsWith("\n") ? c.envelope! : `${c.envelope!}\n`);
     });
 
-    app.get('/api/registry/certificates/:certificateId/certificate.tlog-proof', { config: { permission: 'public' }, schema: { tags: ['registry'], summary: "The certificate's inclusion proof in the registry log (C2SP tlog-proof)", params: z.object({ certificateId: Id }) } }, async (req, reply) => {
+    app.get(
+      '/api/registry/certificates/:certificateId/timestamp',
+      { config: { permission: 'public' }, schema: { tags: ['registry'], summary: 'The Bitcoin timestamp of the certificate: the first stamped registry checkpoint that includes it', params: z.object({ certificateId: Id }) } },
+      async (req) => {
+        const c = await published(req.params.certificateId);
+        const stamp = c.logIndex === null ? undefined : await stampCovering(deps.db, REGISTRY_LOG, c.logIndex);
+        if (!stamp) return { timestamp: null, note: 'no stamped checkpoint includes this certificate yet (stamps are made hourly when calendars are configured)' };
+        return {
+          timestamp: {
+            checkpointSize: stamp.size,
+            checkpointSha256: stamp.digest,
+            status: stamp.status,
+            ots: `/api/registry/stamps/${stamp.size}/checkpoint.ots`,
+            proof: `/api/registry/certificates/${c.id}/certificate.tlog-proof?size=${stamp.size}`,
+          },
+        };
+      },
+    );
+
+    app.get('/api/registry/stamps', { config: { permission: 'public' }, schema: { tags: ['registry'], summary: "OpenTimestamps proofs of the registry log's checkpoints" } }, async () => ({ stamps: await listStamps(deps.db, REGISTRY_LOG) }));
+
+    app.get('/api/registry/stamps/:size/checkpoint.ots', { config: { permission: 'public' }, schema: { tags: ['registry'], summary: 'The .ots proof of a registry checkpoint', params: z.object({ size: z.coerce.number().int().min(1) }) } }, async (req, reply) => {
+      const s = await getStamp(deps.db, REGISTRY_LOG, req.params.size);
+      if (!s) throw new RegistryError('CERTIFICATE_NOT_FOUND', `no stamp of the registry checkpoint of size ${req.params.size}`);
+      return reply.type('application/octet-stream').header('content-disposition', `attachment; filename="registry-${req.params.size}.ots"`).send(Buffer.from(s.ots));
+    });
+
+    app.get('/api/registry/certificates/:certificateId/certificate.tlog-proof', { config: { permission: 'public' }, schema: { tags: ['registry'], summary: "The certificate's inclusion proof in the registry log (C2SP tlog-proof); `size` picks an earlier signed checkpoint, e.g. a stamped one", params: z.object({ certificateId: Id }), querystring: z.object({ size: z.coerce.number().int().min(1).optional() }) } }, async (req, reply) => {
       const c = await published(req.params.certificateId);
-      const proof = await service.proofOf(c);
+      const proof = await service.proofOf(c, req.query.size);
       if (!proof) return reply.code(503).header('retry-after', '5').send({ error: 'NOT_YET_LOGGED', message: 'the issuance is not yet in a signed checkpoint of the registry log; try again in a few seconds' });
       return reply.type('text/plain; charset=utf-8').header('content-disposition', `attachment; filename="${c.id}.tlog-proof"`).send(proof);
     });
