@@ -167,6 +167,17 @@ for (const backend of testBackends()) {
       assert.equal(s.record.seed, '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff');
       const again = await sample({ seed: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff' });
       assert.deepEqual((again.body.sample as typeof s).record.items, s.record.items, 'the same seed and population give the same sample');
+      // A population from the evidence library: the same CSV, the same seed, the same sample.
+      const boundary = 'p0pulation';
+      const upload = [`--${boundary}`, 'content-disposition: form-data; name="title"', '', 'Withdrawals export', `--${boundary}`, 'content-disposition: form-data; name="file"; filename="withdrawals.csv"', 'content-type: text/csv', '', population(40), `--${boundary}--`, ''].join('\r\n');
+      const popEvidence = await call(app, { method: 'POST', url: `/api/orgs/${owner.orgId}/evidence`, headers: { ...as(owner), 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: upload });
+      assert.equal(popEvidence.status, 201, popEvidence.res.body);
+      const fromEvidence = await call(app, { method: 'POST', url: `/api/engagements/${id}/samples`, headers: as(lead), payload: { requirementId: requirements[2], title: 'Withdrawals', populationEvidenceId: (popEvidence.body.evidence as { id: string }).id, frequency: 'occurrence', risk: 'low', method: 'random', seed: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff' } });
+      assert.equal(fromEvidence.status, 201, fromEvidence.res.body);
+      assert.deepEqual((fromEvidence.body.sample as typeof s).record.items.map((i) => i.id), s.record.items.map((i) => i.id));
+      assert.equal((await sample({ populationEvidenceId: (popEvidence.body.evidence as { id: string }).id })).status, 400, 'not both');
+      const thirdId = (fromEvidence.body.sample as { id: string }).id;
+      await call(app, { method: 'PUT', url: `/api/engagements/${id}/samples/${thirdId}/results`, headers: as(lead), payload: { version: 1, results: s.record.items.map((i) => ({ itemId: i.id, outcome: 'ok' })) } });
       const results = s.record.items.map((item, i) => ({ itemId: item.id, outcome: i === 0 ? 'exception' : 'ok', ...(i === 0 ? { note: 'approved by one keyholder only' } : {}) }));
       assert.equal((await call(app, { method: 'PUT', url: `/api/engagements/${id}/samples/${s.id}/results`, headers: as(lead), payload: { version: 1, results: [{ itemId: 'W-999', outcome: 'ok' }] } })).body.error, 'AUDIT_RESULTS_INVALID');
       const recorded = await call(app, { method: 'PUT', url: `/api/engagements/${id}/samples/${s.id}/results`, headers: as(lead), payload: { version: 1, results } });
@@ -249,7 +260,7 @@ for (const backend of testBackends()) {
       assert.ok(opened.files.has(`evidence/${(await view(lead)).requirements[0]!.test!.techniques[0]!.evidence[0]!.sha256}`));
       const re = rederiveAudit(opened, (e) => catalog.edition(e));
       assert.equal(re.ok, true, JSON.stringify(re));
-      assert.equal(re.samples.length, 2);
+      assert.equal(re.samples.length, 3);
       assert.equal(re.derived.systemLevel, conclusion.systemLevel);
       // A changed population no longer matches the manifest.
       const entries = readTar(new Uint8Array(tar)).map((e) => (e.path === `samples/${s.id}.csv` ? { ...e, data: new TextEncoder().encode(population(41)) } : e));

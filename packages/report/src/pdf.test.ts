@@ -34,6 +34,17 @@ describe('renderPdf', () => {
     assert.ok(text.includes('<script>alert(1)</script>'));
   });
 
+  it('draws an appendix and replaced labels (the audit report)', async () => {
+    const pdf = await renderPdf(workedExampleModel(), {
+      compress: false,
+      labels: { reportTitle: 'CCSS audit report', disclaimer: 'Signed off after peer review.' },
+      appendix: [{ title: 'Audit', rows: [['Audit period', '2026-01-01 to 2026-12-31']], tables: [{ title: 'Samples', columns: [{ header: 'Requirement', share: 1 }, { header: 'Seed', share: 3, mono: true }], rows: [['1.1.1.L1', 'ab'.repeat(32)]] }] }],
+    });
+    const text = pdfDrawnText(pdf);
+    for (const s of ['CCSS audit report', 'Audit period', '2026-01-01 to 2026-12-31', 'Samples', 'ab'.repeat(32), 'Signed off after peer review.']) assert.ok(text.includes(s), `PDF text has ${JSON.stringify(s)}`);
+    assert.ok(!text.includes('CCSS self-assessment report'));
+  });
+
   it('is deterministic: the creation date comes from generatedAt', async () => {
     const a = await renderPdf(workedExampleModel());
     const b = await renderPdf(workedExampleModel());

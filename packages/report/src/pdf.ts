@@ -22,6 +22,32 @@ export interface PdfOptions {
   compress?: boolean;
   /** Replaces labels, e.g. the title and disclaimer of an audit report built on the same model. */
   labels?: Partial<Pick<Labels, 'reportTitle' | 'disclaimer' | 'shortDisclaimer'>>;
+  /** Extra sections after the evidence (e.g. an audit's engagement, testing and samples): tables of text. */
+  appendix?: readonly PdfSection[];
+}
+
+/** A section of the appendix: a heading, key–value rows, then tables whose column widths are fractions of the page width. */
+export interface PdfSection {
+  title: string;
+  rows?: readonly (readonly [string, string])[];
+  tables?: readonly { title?: string; columns: readonly { header: string; share: number; mono?: boolean }[]; rows: readonly (readonly string[])[] }[];
+  notes?: readonly string[];
+}
+
+function appendixSections(ctx: PdfContext, sections: readonly PdfSection[]): void {
+  const { doc } = ctx;
+  for (const section of sections) {
+    heading(ctx, section.title, 1, true);
+    const width = frame(doc).width;
+    if (section.rows && section.rows.length > 0) table(ctx, [{ header: '', width: width * 0.3 }, { header: '', width: width * 0.7 }], section.rows);
+    for (const t of section.tables ?? []) {
+      if (t.title) heading(ctx, t.title, 2);
+      if (t.rows.length === 0) continue;
+      const total = t.columns.reduce((n, c) => n + c.share, 0);
+      table(ctx, t.columns.map((c) => ({ header: c.header, width: (width * c.share) / total, ...(c.mono ? { mono: true, size: 7.5 } : {}) })), t.rows);
+    }
+    for (const n of section.notes ?? []) paragraph(ctx, n, { size: 9.5 });
+  }
 }
 
 const FONT_HINT = 'pass --font <file.ttf> with a TrueType/OpenType font that has CJK glyphs (for example Noto Sans SC)';
@@ -261,6 +287,7 @@ export async function renderPdf(model: ReportModel, opts: PdfOptions = {}): Prom
     narrativeSection(ctx);
     gapsSection(ctx);
     evidenceSection(ctx);
+    if (opts.appendix) appendixSections(ctx, opts.appendix);
     heading(ctx, L.shortDisclaimer, 2);
     paragraph(ctx, L.disclaimer, { size: 9.5 });
     footers(ctx);

@@ -11,7 +11,7 @@ import { Document, isMap } from 'yaml';
 import { assessmentHeader, parseAssessment } from '@keygrade/assessment';
 import { allRequirements, pick, type Catalog } from '@keygrade/catalog';
 import { buildAuditFile, summariseResults, type Engagement, type TarEntry } from '@keygrade/audit';
-import { buildOscalAssessmentResults, buildReportModel, labels, renderHtml, renderPdf, type ReportModel } from '@keygrade/report';
+import { buildOscalAssessmentResults, buildReportModel, labels, renderHtml, renderPdf, type PdfSection, type ReportModel } from '@keygrade/report';
 import type { Evidence } from '@keygrade/db';
 import type { EvidenceStore } from './evidence-store.js';
 import { findingsOf, threadsOf, type EngagementData } from './engagement-view.js';
@@ -95,6 +95,50 @@ function auditSection(d: Data): string {
   ].join('\n');
 }
 
+/** The audit section of the PDF: the same content as the HTML section, as tables. */
+function auditPdfSections(d: Data): PdfSection[] {
+  const e = d.access.engagement;
+  const doc = d.doc;
+  const tested = d.tests.filter((t) => t.status !== null || t.techniques.length > 0);
+  const threads = threadsOf(d.messages);
+  return [
+    {
+      title: 'Audit',
+      rows: [
+        ['Engagement', `${e.type === 'certification' ? 'Certification audit' : 'Readiness assessment'} (${e.id})`],
+        ['Audit period', `${doc.period.start} to ${doc.period.end}${doc.firstAudit ? ' (first audit)' : ''}`],
+        ['Agreement', doc.agreementReference],
+        ['Auditor firm', doc.auditorFirm.name],
+        ['Auditors', doc.auditors.map((a) => `${a.name}${a.lead ? ' (lead)' : ''}`).join(', ')],
+        ['Peer reviewer', reviewerOf(doc)],
+        ['Peer review signed off', e.reviewerSignedOffAt ?? 'not yet'],
+        ['Audit signed off', e.signedOffAt ?? 'not yet'],
+        ['Peer-review queries', `${threads.length} raised, ${threads.filter((t) => t.status === 'resolved').length} resolved`],
+      ],
+      tables: [
+        {
+          title: 'Testing',
+          columns: [{ header: 'Requirement', share: 1.3 }, { header: 'Finding', share: 1.4 }, { header: 'Techniques', share: 2 }, { header: 'Rationale', share: 4 }],
+          rows: tested.map((t) => [t.requirementId, t.status ?? 'not concluded', t.techniques.map((x) => TECHNIQUE_NAMES[x.technique] ?? x.technique).join(', '), t.rationale ?? '']),
+        },
+        {
+          title: 'Samples',
+          columns: [{ header: 'Requirement', share: 1.2 }, { header: 'Population', share: 1.6 }, { header: 'Method', share: 1 }, { header: 'Size', share: 0.8 }, { header: 'Exceptions', share: 0.9 }, { header: 'Seed', share: 3.5, mono: true }],
+          rows: d.samples.map((x) => {
+            const r = x.body.record;
+            return [x.body.requirementId, `${x.body.title} (${r.population.size})`, r.method, String(r.size.size), String(summariseResults(r, x.body.results).exceptions.length), r.seed ?? '—'];
+          }),
+        },
+        {
+          title: 'Information produced by the entity',
+          columns: [{ header: 'Report', share: 2 }, { header: 'Generated', share: 1 }, { header: 'Source and tool', share: 2 }, { header: 'Owner', share: 1 }, { header: 'Completeness and accuracy', share: 3 }],
+          rows: d.ipe.map((i) => [i.body.title, i.body.generatedOn, `${i.body.sourceSystem}; ${i.body.tool}`, i.body.owner, i.body.completenessAccuracy]),
+        },
+      ],
+    },
+  ];
+}
+
 export function auditOutputs(deps: { catalog: Catalog; evidence: EvidenceStore; now: () => Date; cjkFont?: Uint8Array | undefined }) {
   const disclaimerOf = (d: Data) =>
     d.access.engagement.status === 'signed_off'
@@ -108,7 +152,7 @@ export function auditOutputs(deps: { catalog: Catalog; evidence: EvidenceStore; 
       const L = labels(d.lang);
       if (format === 'pdf') {
         // The PDF carries the scorecard, findings and narrative; its title and disclaimer are the audit's.
-        const bytes = await renderPdf(model, { ...(deps.cjkFont ? { font: deps.cjkFont } : {}), labels: { reportTitle: 'CCSS audit report', disclaimer: disclaimerOf(d), shortDisclaimer: d.access.engagement.status === 'signed_off' ? 'CCSS audit report' : 'Draft audit report' } });
+        const bytes = await renderPdf(model, { ...(deps.cjkFont ? { font: deps.cjkFont } : {}), appendix: auditPdfSections(d), labels: { reportTitle: 'CCSS audit report', disclaimer: disclaimerOf(d), shortDisclaimer: d.access.engagement.status === 'signed_off' ? 'CCSS audit report' : 'Draft audit report' } });
         return { body: Buffer.from(bytes), contentType: 'application/pdf', filename: `${base}.pdf` };
       }
       let html = renderHtml(model);

@@ -23,6 +23,8 @@ export interface SampleBody {
   /** The population as uploaded (CSV text), so anyone on the engagement can re-derive the sample. */
   populationCsv: string;
   populationFile: string;
+  /** When the population came from the evidence library. */
+  populationEvidenceId?: string | undefined;
   ipeId?: string | undefined;
   record: SampleRecord;
   results: ItemResult[];

@@ -8,6 +8,7 @@
  * are @keygrade/audit's; this file loads, checks states and stores.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -507,8 +508,9 @@ export function engagementRoutes(deps: AppDeps & { catalog: Catalog; evidence: E
             .object({
               requirementId: RequirementId,
               title: Required(300),
-              populationCsv: z.string().min(1, 'must not be empty').max(5 * 1024 * 1024),
-              populationFile: Text(300).default('population.csv'),
+              populationCsv: z.string().min(1, 'must not be empty').max(5 * 1024 * 1024).optional(),
+              populationEvidenceId: Id.optional(),
+              populationFile: Text(300).optional(),
               frequency: z.enum(FREQUENCIES),
               risk: z.enum(RISKS),
               method: z.enum(SELECTION_METHODS),
@@ -527,10 +529,23 @@ export function engagementRoutes(deps: AppDeps & { catalog: Catalog; evidence: E
         const b = req.body;
         requirementOf(e, b.requirementId);
         if (b.ipeId && !(await getRecord(k, e.id, b.ipeId, 'ipe'))) throw new EngagementError('RECORD_NOT_FOUND', `no entity-produced information record ${b.ipeId} in this engagement`, { problems: [{ path: 'ipeId', message: 'unknown record' }] });
-        const population = parsePopulation(b.populationCsv, { period: docOf(e).period, file: b.populationFile });
+        // The population: uploaded as CSV text, or a CSV file of the auditee's evidence library.
+        if ((b.populationCsv === undefined) === (b.populationEvidenceId === undefined)) {
+          throw new EngagementError('ENGAGEMENT_INVALID', 'give the population either as populationCsv or as populationEvidenceId (a CSV file in the evidence library)', { problems: [{ path: 'populationCsv', message: 'exactly one of populationCsv and populationEvidenceId' }] });
+        }
+        let csv = b.populationCsv;
+        let populationFile = b.populationFile ?? 'population.csv';
+        if (b.populationEvidenceId !== undefined) {
+          const ev = await getEvidence(k, b.populationEvidenceId);
+          if (!ev || ev.orgId !== e.orgId || !deps.evidence.has(ev.sha256)) throw new EngagementError('ENGAGEMENT_INVALID', 'the population evidence is not in the auditee\'s evidence library', { problems: [{ path: 'populationEvidenceId', message: 'unknown evidence' }] });
+          if (ev.size > 5 * 1024 * 1024) throw new EngagementError('ENGAGEMENT_INVALID', `the population file is ${ev.size} bytes; at most 5 MiB`, { problems: [{ path: 'populationEvidenceId', message: 'too large' }] });
+          csv = await readFile(deps.evidence.pathOf(ev.sha256), 'utf8');
+          populationFile = b.populationFile ?? `${ev.filename} (evidence ${ev.sha256.slice(0, 12)})`;
+        }
+        const population = parsePopulation(csv!, { period: docOf(e).period, file: populationFile });
         const seed = b.method === 'judgement' ? undefined : b.seed !== undefined ? parseSeed(b.seed) : new Uint8Array(randomBytes(32));
         const record = drawSample({ population, frequency: b.frequency, risk: b.risk, method: b.method, ...(seed ? { seed } : {}), ...(b.override ? { override: b.override } : {}), ...(b.judgement ? { judgement: b.judgement } : {}) });
-        const body: SampleBody = { requirementId: b.requirementId, title: b.title, frequency: b.frequency, risk: b.risk, populationCsv: b.populationCsv, populationFile: b.populationFile, ...(b.ipeId ? { ipeId: b.ipeId } : {}), record, results: [] };
+        const body: SampleBody = { requirementId: b.requirementId, title: b.title, frequency: b.frequency, risk: b.risk, populationCsv: csv!, populationFile, ...(b.populationEvidenceId ? { populationEvidenceId: b.populationEvidenceId } : {}), ...(b.ipeId ? { ipeId: b.ipeId } : {}), record, results: [] };
         const rec = await audited(
           k,
           who(req, a.principal.actor),
