@@ -103,6 +103,23 @@ for (const backend of testBackends()) {
       assert.ok(!Buffer.from(sealed.mfa_secret!).includes(Buffer.from(key)), 'the secret is sealed');
     });
 
+    test('two owners demoting each other at the same moment: exactly one succeeds, one owner is left', async () => {
+      const db = await open();
+      for (let round = 0; round < 5; round++) {
+        const a = await createUser(db.kysely, db.dialect, { email: `a${round}@race.io`, password: '', name: 'A', passwordHash: HASH }, t0);
+        const b = await createUser(db.kysely, db.dialect, { email: `b${round}@race.io`, password: '', name: 'B', passwordHash: HASH }, t0);
+        const org = await createOrg(db.kysely, { name: `Race ${round}`, ownerId: a.id }, t0);
+        await addMember(db.kysely, org.id, b.id, 'owner', t0);
+        const demote = (id: string) => db.kysely.transaction().execute((trx) => setMemberRole(trx, org.id, id, 'viewer'));
+        const outcomes = await Promise.allSettled([demote(a.id), demote(b.id)]);
+        assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1, `round ${round}: ${JSON.stringify(outcomes.map((o) => o.status))}`);
+        const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+        assert.equal((rejected.reason as { code: string }).code, 'LAST_OWNER');
+        const owners = await db.kysely.selectFrom('membership').select('user_id').where('org_id', '=', org.id).where('role', '=', 'owner').execute();
+        assert.equal(owners.length, 1);
+      }
+    });
+
     test('memberships: the last owner stays; invitations are single-use and expire', async () => {
       const db = await open();
       const o = await createUser(db.kysely, db.dialect, { email: 'o@x.io', password: '', name: 'O', passwordHash: HASH }, t0);

@@ -100,6 +100,9 @@ export async function addMember(k: Kysely<Database>, orgId: string, userId: stri
 
 async function assertNotLastOwner(k: Kysely<Database>, orgId: string, userId: string, current: OrgRole): Promise<void> {
   if (current !== 'owner') return;
+  // Lock the organization row first (a no-op update): two owners demoting each other at the same
+  // moment then take turns, and the second sees that only one owner is left.
+  await k.updateTable('org').set((eb) => ({ name: eb.ref('name') })).where('id', '=', orgId).execute();
   const owners = await k.selectFrom('membership').select('user_id').where('org_id', '=', orgId).where('role', '=', 'owner').execute();
   if (owners.length <= 1 && owners[0]?.user_id === userId) throw new AccountError('LAST_OWNER', 'an organization needs at least one owner: make another member owner first');
 }
