@@ -125,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
   await app.register(registryRoutes({ ...deps, evidence, reportHtml }));
   await app.register(registryPages(deps));
+  await app.register((await import('./routes/evidence-push.js')).evidencePushRoutes({ ...deps, catalog, evidence })); // POST /api/assessments/:id/evidence (automation, CLI --attach)
   await app.register((await import('./routes/web.js')).webRoutes()); // the web app at / (apps/web/dist)
   return app;
 }

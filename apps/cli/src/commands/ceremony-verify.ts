@@ -17,6 +17,7 @@ import { readBinary } from '../files.js';
 import { out, type Io } from '../io.js';
 import { parseD6, parseDeck, readMaterial } from './ceremony-shared.js';
 import { publicKeysArg } from './verify-install.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 export const spec: CommandSpec = {
   name: 'ceremony verify',
@@ -35,6 +36,7 @@ export const spec: CommandSpec = {
     'require-signoffs': { type: 'string', value: '<n>', description: 'valid sign-offs by different keys required (Level II: 2 or more)', default: '1' },
     'trusted-keys': { type: 'string', value: '<list>', description: 'only accept sign-offs by these Ed25519 public keys (hex or files, comma-separated)' },
     json: { type: 'boolean', description: 'print { ok, ceremonyId, signoffs, problems, warnings, rederived } as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: ['keygrade ceremony verify ceremony-0b9e3c1e.json', 'keygrade ceremony verify t.json --require-signoffs 2 --trusted-keys alice.pub,bob.pub', 'keygrade ceremony verify t.json --mnemonic-file - < words.txt', 'keygrade ceremony verify t.json --dice-file rolls.txt --json'],
 };
@@ -93,9 +95,10 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const problems = [...verdict.problems, ...re.problems];
   const ok = problems.length === 0;
   const b = t.transcript;
+  const result = { ok, ceremonyId: b.ceremonyId, mode: b.construction.mode, masterFingerprint: b.result.masterFingerprint, signoffs: verdict.signoffs, distinctSigners: verdict.distinctSigners, problems, warnings: verdict.warnings, rederived: re.checked };
   if (v.json) {
-    out(io, JSON.stringify({ ok, ceremonyId: b.ceremonyId, mode: b.construction.mode, masterFingerprint: b.result.masterFingerprint, signoffs: verdict.signoffs, distinctSigners: verdict.distinctSigners, problems, warnings: verdict.warnings, rederived: re.checked }, null, 2));
-    return ok ? EXIT.ok : EXIT.checkFailed;
+    out(io, JSON.stringify(result, null, 2));
+    return attachResult(io, spec, { values, positionals }, result, ok ? EXIT.ok : EXIT.checkFailed);
   }
   out(io, `Ceremony ${b.ceremonyId}: "${b.purpose}", ${b.startedAt} – ${b.finishedAt}`);
   out(io, `  software: keygrade ${b.software.version}, SHA-256 ${b.software.sha256} (${b.software.files} files; install check: ${b.software.installCheck})`);
@@ -109,5 +112,5 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   for (const w of verdict.warnings) out(io, `  warning: ${w}`);
   for (const p of problems) out(io, `  ! ${p}`);
   out(io, ok ? `Result: transcript verified (${verdict.distinctSigners} sign-off${verdict.distinctSigners === 1 ? '' : 's'}).` : 'Result: NOT VERIFIED.');
-  return ok ? EXIT.ok : EXIT.checkFailed;
+  return attachResult(io, spec, { values, positionals }, result, ok ? EXIT.ok : EXIT.checkFailed);
 }

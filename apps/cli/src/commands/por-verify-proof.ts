@@ -3,6 +3,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, usage } from '../exit.js';
 import { out, type Io } from '../io.js';
 import { readJson, readManifest, readPublicKey } from './por-common.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 export const spec: CommandSpec = {
   name: 'por verify-proof',
@@ -19,6 +20,7 @@ export const spec: CommandSpec = {
     pubkey: { type: 'string', value: '<key>', description: 'the exchange\'s published public key: 64 hex digits, or a file with hex or a PEM public key' },
     previous: { type: 'string', value: '<manifest.json>', description: 'the previous snapshot\'s manifest: check the chain' },
     json: { type: 'boolean', description: 'print { valid, code, message, account, balances, signers, chain, … } as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: [
     'keygrade por verify-proof my-proof.json --manifest manifest.json --pubkey 8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c',
@@ -36,7 +38,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const r = verifyProof(proof, manifest, { ...(publicKey ? { publicKey } : {}), ...(previous ? { previous } : {}) });
   if (values.json) out(io, JSON.stringify(toJson(r), null, 2));
   else printResult(io, r, publicKey !== undefined);
-  return r.valid ? EXIT.ok : EXIT.checkFailed;
+  return attachResult(io, spec, { values, positionals }, toJson(r), r.valid ? EXIT.ok : EXIT.checkFailed);
 }
 
 function toJson(r: VerifyResult): Record<string, unknown> {

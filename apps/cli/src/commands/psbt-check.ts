@@ -5,6 +5,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, ExitError, usage } from '../exit.js';
 import { readBinary, readInput } from '../files.js';
 import { out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 export const spec: CommandSpec = {
   name: 'psbt check',
@@ -25,6 +26,7 @@ export const spec: CommandSpec = {
     history: { type: 'string', value: '<file>', description: 'previous spends for the rolling windows (CSV or JSON)' },
     at: { type: 'string', value: '<time>', description: 'evaluate as of this ISO 8601 time instead of now' },
     json: { type: 'boolean', description: 'print the report as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: [
     'keygrade psbt check payout.psbt --policy examples/psbt/policy.yaml --wallet examples/psbt/wallet.txt',
@@ -75,7 +77,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const report = evaluateSpend(psbt, policy, wallet, { at, ...(history ? { history } : {}) });
   if (values.json) out(io, JSON.stringify(report, null, 2));
   else print(io, report);
-  return report.decision === 'allow' ? EXIT.ok : EXIT.checkFailed;
+  return attachResult(io, spec, { values, positionals }, report, report.decision === 'allow' ? EXIT.ok : EXIT.checkFailed);
 }
 
 const MARK = { deny: 'DENY ', 'needs-approval': 'APPR ', pass: 'pass ', info: 'info ' } as const;

@@ -24,6 +24,7 @@ import { autoWorkers, runBatteryParallel } from '@keygrade/randomness/sp800-22/w
 import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, ExitError, usage } from '../exit.js';
 import { out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 export const spec: CommandSpec = {
   name: 'rng test',
@@ -40,6 +41,7 @@ export const spec: CommandSpec = {
     workers: { type: 'string', short: 'w', value: '<N|auto>', description: 'worker threads for several streams', default: 'auto' },
     progress: { type: 'boolean', description: 'draw the progress bar even when stderr is not a terminal' },
     json: { type: 'boolean', description: 'print every P-value of every stream, and the analysis, as JSON' },
+    ...ATTACH_OPTIONS,
   },
   description: [
     'Input: --format binary reads bytes, each most significant bit first (as sts-2.1.2); ascii reads the',
@@ -377,7 +379,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     const analysis = analyzeStreams(results.map((r) => r.results), { alpha });
     if (values.json) {
       out(io, JSON.stringify(toJson(info, results, analysis), null, 2));
-      return analysis.pass ? EXIT.ok : EXIT.checkFailed;
+      return attachResult(io, spec, { values, positionals }, toJson(info, results, analysis), analysis.pass ? EXIT.ok : EXIT.checkFailed);
     }
     out(io, `NIST SP 800-22 rev1a (sts-2.1.2 defaults) on ${file}: ${fmt(streams)} stream${streams === 1 ? '' : 's'} × ${fmt(length)} bits (${format}), α = ${alpha}${strict ? '' : ', relaxed input sizes'}`);
     if (info.ignoredBits > 0) out(io, `The last ${fmt(info.ignoredBits)} bits of the file are not used.`);
@@ -396,7 +398,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     const na = analysis.tests.filter((t) => !t.applicable);
     if (failed.length === 0) out(io, `PASS: every applicable test passed at α = ${alpha}${na.length > 0 ? ` (not applicable: ${na.map((t) => t.test).join(', ')})` : ''}.`);
     else out(io, `FAIL: ${failed.length} of ${analysis.tests.length} tests failed at α = ${alpha}: ${failed.map((t) => t.test).join(', ')}.`);
-    return failed.length === 0 ? EXIT.ok : EXIT.checkFailed;
+    return attachResult(io, spec, { values, positionals }, toJson(info, results, analysis), failed.length === 0 ? EXIT.ok : EXIT.checkFailed);
   } finally {
     reader.close();
   }

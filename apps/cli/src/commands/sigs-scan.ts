@@ -6,6 +6,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, ExitError } from '../exit.js';
 import { out, type Io } from '../io.js';
 import { progressBar } from '../progress.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 export const spec: CommandSpec = {
   name: 'sigs scan',
@@ -25,6 +26,7 @@ export const spec: CommandSpec = {
   options: {
     json: { type: 'boolean', description: 'print the report as JSON' },
     'reveal-keys': { type: 'boolean', description: 'include recovered private keys (hex) in the output' },
+    ...ATTACH_OPTIONS,
   },
   examples: ['keygrade sigs scan wallet-history.txt', 'keygrade sigs scan 2024-*.txt --json', 'keygrade sigs scan suspicious.txt --reveal-keys'],
 };
@@ -113,7 +115,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const report = scanner.report(lines, values['reveal-keys'] === true);
   if (values.json) out(io, JSON.stringify(report, null, 2));
   else print(io, report);
-  return report.findings.some((f) => f.kind !== 'known-nonce') ? EXIT.checkFailed : EXIT.ok;
+  return attachResult(io, spec, { values, positionals }, report, report.findings.some((f) => f.kind !== 'known-nonce') ? EXIT.checkFailed : EXIT.ok);
 }
 
 function print(io: Io, r: ScanReport): void {

@@ -5,6 +5,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { readInput } from '../files.js';
 import { EXIT, ExitError, usage } from '../exit.js';
 import { out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 export const spec: CommandSpec = {
   name: 'wallet check',
@@ -27,6 +28,7 @@ export const spec: CommandSpec = {
     addresses: { type: 'string', value: '<n>', description: 'also derive the first n addresses of each path, cross-checked with @scure/btc-signer' },
     network: { type: 'string', value: '<network>', description: 'address network', choices: ['mainnet', 'testnet', 'regtest'] },
     json: { type: 'boolean', description: 'print the report as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: [
     "keygrade wallet check --descriptor 'wsh(sortedmulti(2,[f57ec65d/48h/0h/0h/2h]xpub6…/<0;1>/*,…))' --inventory keys.yaml",
@@ -67,7 +69,7 @@ function readWallet(io: Io, spec: string): { descriptor: Descriptor; network: Ne
   }
 }
 
-export async function run({ values }: Parsed, io: Io): Promise<number> {
+export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
   if (values.descriptor === undefined) throw usage('--descriptor is required. Run `keygrade wallet check --help` for usage.');
   const { descriptor, network: fromConfig, source } = readWallet(io, values.descriptor as string);
   const inventory = values.inventory === undefined ? undefined : mergeInventories((values.inventory as string).split(',').filter(Boolean).map((f) => parseInventory(readInput(io, f), f)));
@@ -85,7 +87,7 @@ export async function run({ values }: Parsed, io: Io): Promise<number> {
   }
   if (values.json) out(io, JSON.stringify({ descriptor: descriptor.body, ...report, ...(addresses ? { addresses } : {}) }, null, 2));
   else print(io, report, descriptor, addresses);
-  return report.summary.fail > 0 ? EXIT.checkFailed : EXIT.ok;
+  return attachResult(io, spec, { values, positionals }, { descriptor: descriptor.body, ...report, ...(addresses ? { addresses } : {}) }, report.summary.fail > 0 ? EXIT.checkFailed : EXIT.ok);
 }
 
 const MARK = { pass: 'pass', fail: 'FAIL', 'not-determinable': 'n/d ' } as const;
