@@ -51,6 +51,7 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: Loader }
   'cert verify': { summary: 'verify a CCSS certificate offline: signatures, log proof, blockchain timestamp', load: () => import('./commands/cert-verify.js') },
   'ots info': { summary: 'show an OpenTimestamps proof: digest, operations, attestations', load: () => import('./commands/ots-info.js') },
   'ots verify': { summary: 'verify an OpenTimestamps proof offline against a block headers file', load: () => import('./commands/ots-verify.js') },
+  monitor: { summary: 're-evaluate every assessment: lapsed evidence lowers levels; audit, notify, webhook', load: () => import('./commands/monitor.js') },
   serve: { summary: 'run the server: API, C2SP log endpoints and the log sequencer', load: () => import('./commands/serve.js') },
   'log create': { summary: 'create a tamper-evident log for a custodian\'s events', load: () => import('./commands/log-create.js') },
   'log list': { summary: 'list logs with size, pending entries and witnesses', load: () => import('./commands/log-list.js') },

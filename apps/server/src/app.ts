@@ -114,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const evidence = deps.evidence ?? new EvidenceStore(mkdtempSync(join(tmpdir(), 'keygrade-evidence-')), 50 * 1024 * 1024);
   await app.register(assessmentRoutes({ ...deps, catalog }));
   await app.register(evidenceRoutes({ ...deps, catalog, evidence }));
+  await app.register((await import('./routes/evidence-push.js')).evidencePushRoutes({ ...deps, catalog, evidence })); // POST /api/assessments/:id/evidence (automation, CLI --attach)
   await app.register(adminLogRoutes(deps));
   await app.register(reserveRoutes({ ...deps, catalog, evidence, verifierHtml: fileURLToPath(new URL('../../../packages/reserves/dist/verifier.html', import.meta.url)) }));
   await app.register(engagementRoutes({ ...deps, catalog, evidence }));
@@ -125,7 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
   await app.register(registryRoutes({ ...deps, evidence, reportHtml }));
   await app.register(registryPages(deps));
-  await app.register((await import('./routes/evidence-push.js')).evidencePushRoutes({ ...deps, catalog, evidence })); // POST /api/assessments/:id/evidence (automation, CLI --attach)
+  await app.register((await import('./routes/compliance.js')).complianceRoutes({ ...deps, catalog }));
   await app.register((await import('./routes/web.js')).webRoutes()); // the web app at / (apps/web/dist)
   return app;
 }

@@ -196,6 +196,19 @@ for (const backend of testBackends()) {
         sampleId: async () => randomUUID(),
         itemId: async () => randomUUID(),
         orgId: async () => orgA,
+        register: async () => 'securityTests',
+        entryId: () =>
+          json(
+            { method: 'POST', url: `/api/orgs/${orgA}/compliance/registers/securityTests`, payload: { id: 'PT-MATRIX', kind: 'penetration_test', scope: 'matrix', tester: { name: 'Acme', relation: 'third_party' }, performedOn: '2026-01-10' } },
+            (b) => (b.entry as { id?: string } | undefined)?.id,
+            'compliance entry',
+          ),
+        linkId: async () =>
+          json(
+            { method: 'POST', url: `/api/assessments/${await get('assessmentId')}/compliance/links`, payload: { requirement: '2.1.1.L2', evidence: { sha256: 'a'.repeat(64), expiresOn: '2999-01-01' } } },
+            (b) => (b.link as { id?: string } | undefined)?.id,
+            'compliance link',
+          ),
         alertId: async () => {
           const r = await k().insertInto('alert').values({ rule_id: 'matrix', log: AUDIT_LOG, raised_at: now().toISOString(), message: 'matrix alert', first_index: null, last_index: null, acknowledged_at: null }).returning('id').executeTakeFirstOrThrow();
           return String(r.id);

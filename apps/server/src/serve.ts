@@ -12,6 +12,14 @@ import { EvidenceStore } from './domain/evidence-store.js';
 import { openCatalog } from '@keygrade/catalog/node';
 import { seedDemo, type DemoAccount } from './demo.js';
 import type { Config } from './config.js';
+import { startComplianceSchedule, type WebhookOptions } from './routes/compliance.js';
+
+export { runComplianceMonitor, signWebhookBody, SIGNATURE_HEADER, type MonitorResult, type MonitorOptions, type MonitorDeps } from './routes/compliance.js';
+
+/** Compliance webhooks to private, loopback or link-local addresses are refused unless KEYGRADE_WEBHOOKS_ALLOW_PRIVATE=1. */
+export function complianceWebhookOptions(env: NodeJS.ProcessEnv = process.env): WebhookOptions {
+  return { allowPrivateWebhooks: env.KEYGRADE_WEBHOOKS_ALLOW_PRIVATE === '1' };
+}
 
 export interface Running {
   app: App;
@@ -38,7 +46,8 @@ export async function startServer(
   const catalog = openCatalog();
   const demo = opts.demo ? await seedDemo(db, catalog, opts.demo, new Date()) : undefined;
   let sequencer: Sequencer | undefined;
-  const app = await buildApp({
+  const compliance = complianceWebhookOptions();
+  const appDeps = {
     catalog,
     db,
     master,
@@ -50,7 +59,10 @@ export async function startServer(
     accounts: { secureCookies: config.secureCookies },
     trustProxy: config.trustProxy,
     ...(config.cjkFont ? { cjkFont: new Uint8Array(readFileSync(config.cjkFont)) } : {}),
-  });
+    // Read by routes/compliance.ts (on-demand evaluation and the webhook test).
+    compliance,
+  };
+  const app = await buildApp(appDeps);
   if (config.sequencer) {
     sequencer = new Sequencer(db, master, { onError: (e) => app.log.error({ err: e }, 'sequencer pass failed') });
     sequencer.start();
@@ -86,12 +98,15 @@ export async function startServer(
     },
   });
   if (config.sequencer) stamper.start();
+  // Continuous compliance: every assessment re-evaluated nightly by the instance that holds the sequencer lease.
+  const complianceSchedule = startComplianceSchedule({ db, master, catalog, log: app.log, ...compliance }, { active: () => sequencer?.active ?? false });
   const address = await app.listen({ host: config.host, port: config.port });
   opts.onListening?.(address);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       clearInterval(monitorTimer);
+      complianceSchedule.stop();
       stamper.stop();
       await app.close();
       await sequencer?.stop();

@@ -6,3 +6,4 @@ export type * from './tables.js';
 export * from './reserves.js';
 export * from './audits.js';
 export * from './registry.js';
+export * from './compliance.js';

@@ -275,4 +275,131 @@ export interface DomainTables {
   auditor_key: AuditorKeyTable;
   certificate: CertificateTable;
   certificate_event: CertificateEventTable;
+  compliance_entry: ComplianceEntryTable;
+  compliance_entry_history: ComplianceEntryHistoryTable;
+  compliance_settings: ComplianceSettingsTable;
+  compliance_link: ComplianceLinkTable;
+  compliance_state: ComplianceStateTable;
+  compliance_event: ComplianceEventTable;
+  notification: NotificationTable;
+  compliance_webhook: ComplianceWebhookTable;
+}
+
+/** Table types of migration 009 (continuous compliance). */
+export interface ComplianceEntryTable {
+  id: string;
+  org_id: string;
+  /** securityTests · sanitization · policies · people · providers · drills */
+  register: string;
+  /** The entry's own id, unique in its register of the organization. */
+  entry_id: string;
+  /** The entry as @keygrade/compliance validated it, JSON. */
+  body: string;
+  version: number;
+  /** Set when the entry was retired: kept for the record, left out of evaluations. */
+  retired_at: string | null;
+  retired_by: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** Every version of every register entry (append-only). */
+export interface ComplianceEntryHistoryTable {
+  id: Generated<number>;
+  entry_uuid: string;
+  org_id: string;
+  register: string;
+  entry_id: string;
+  version: number;
+  body: string;
+  retired: number;
+  at: string;
+  by: string;
+}
+
+export interface ComplianceSettingsTable {
+  org_id: string;
+  /** The organization's validity overrides (@keygrade/compliance ValidityOverrides), JSON. */
+  validity: string;
+  version: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** A requirement of an assessment evidenced by a register entry, a people facet or a file (@keygrade/compliance EvidenceLink). */
+export interface ComplianceLinkTable {
+  id: string;
+  org_id: string;
+  assessment_id: string;
+  requirement_id: string;
+  /** `<register>/<id>` or `people:<facet>`. */
+  source: string | null;
+  /** `{ sha256, description?, collectedOn?, expiresOn? }`, JSON. */
+  evidence: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** The last persisted evaluation of an assessment: what the next monitor run compares with. */
+export interface ComplianceStateTable {
+  assessment_id: string;
+  org_id: string;
+  edition: string;
+  /** The evaluated day, YYYY-MM-DD. */
+  day: string;
+  level: number;
+  /** JSON array of { id, level }. */
+  aspects: string;
+  /** JSON array of the requirement ids whose answer fell back to not_in_place. */
+  fell_back: string;
+  next_lapse: string | null;
+  evaluated_at: string;
+}
+
+/** A change the monitor found (level dropped/recovered, requirement lapsed/restored) with its reason. */
+export interface ComplianceEventTable {
+  id: Generated<number>;
+  org_id: string;
+  assessment_id: string;
+  /** When the run happened (ISO instant; equals the level_point `at` of a level change). */
+  at: string;
+  /** The evaluated day, YYYY-MM-DD. */
+  day: string;
+  type: string;
+  scope: string | null;
+  aspect_id: string | null;
+  requirement_id: string | null;
+  from_level: number | null;
+  to_level: number | null;
+  message: string;
+  actor: string;
+}
+
+export interface NotificationTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  /** JSON object with ids the web app links to (assessmentId, systemId). */
+  data: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface ComplianceWebhookTable {
+  org_id: string;
+  url: string;
+  /** The HMAC secret sealed with the master key (context `compliance-webhook:<orgId>`). */
+  secret: Uint8Array;
+  enabled: number;
+  last_delivery_at: string | null;
+  last_status: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
 }
