@@ -1,7 +1,11 @@
 /** The app shell: skip link, header with navigation, language switcher and account, and the routes. */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { seg } from './api/client';
+import { api, seg } from './api/client';
+import type { MyKeys } from './api/types';
 import { Loading, Page } from './components/ui';
+import { AuditorsPage } from './features/audits/auditors-page';
+import { EngagementPage } from './features/audits/engagement-page';
+import { MyAudits } from './features/audits/my-audits';
 import { MfaSetup } from './features/auth/mfa-setup';
 import { SignIn } from './features/auth/sign-in';
 import { SignUp } from './features/auth/sign-up';
@@ -11,8 +15,11 @@ import { EvidenceLibrary } from './features/evidence/evidence-library';
 import { LogsPage } from './features/logs/logs-page';
 import { Members } from './features/orgs/members';
 import { OrgPicker } from './features/orgs/org-picker';
+import { REGISTRY_PATH } from './features/registry/common';
+import { SigningKeysPage } from './features/registry/signing-keys-page';
 import { Dashboard } from './features/systems/dashboard';
 import { SystemPage } from './features/systems/system-page';
+import { useLoad } from './hooks';
 import { LANGS, useI18n, type Lang } from './i18n/i18n';
 import { Link, match, navigate, useLocation } from './router';
 import { PUBLIC_PATHS, useSession } from './session';
@@ -45,6 +52,11 @@ function Shell({ orgId, children }: { orgId: string | null; children: ReactNode 
   const org = session?.memberships.find((m) => m.org.id === orgId)?.org;
   const path = useLocation().split('?')[0];
   const current = (to: string) => (path === to ? 'page' : undefined);
+  // Accredited auditors get "Signing keys" in the menu: asked once per signed-in user, quietly
+  // (an account that must still set up MFA is sent there by the page it opens, not by this probe).
+  const userId = session?.user.id;
+  const keys = useLoad(() => (userId ? api<MyKeys>('/api/auditors/me/keys', { quiet: true }).catch(() => null) : Promise.resolve(null)), [userId]);
+  const isAuditor = Boolean(keys.data?.auditor) || (keys.data?.keys.length ?? 0) > 0;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -65,12 +77,35 @@ function Shell({ orgId, children }: { orgId: string | null; children: ReactNode 
                   {t('nav.orgs')}
                 </Link>
               </li>
-              {session.user.isAdmin ? (
+              <li>
+                <Link to="/audits" aria-current={current('/audits')}>
+                  {t('nav.myAudits')}
+                </Link>
+              </li>
+              {isAuditor || path === '/signing-keys' ? (
                 <li>
-                  <Link to="/admin/logs" aria-current={current('/admin/logs')}>
-                    {t('nav.logs')}
+                  <Link to="/signing-keys" aria-current={current('/signing-keys')}>
+                    {t('nav.signingKeys')}
                   </Link>
                 </li>
+              ) : null}
+              <li>
+                {/* Server-rendered pages outside the app: a plain link, a full page load (never the in-app router). */}
+                <a href={REGISTRY_PATH}>{t('nav.registry')}</a>
+              </li>
+              {session.user.isAdmin ? (
+                <>
+                  <li>
+                    <Link to="/admin/logs" aria-current={current('/admin/logs')}>
+                      {t('nav.logs')}
+                    </Link>
+                  </li>
+                  <li>
+                    <Link to="/admin/auditors" aria-current={current('/admin/auditors')}>
+                      {t('nav.auditors')}
+                    </Link>
+                  </li>
+                </>
               ) : null}
               {org ? (
                 <>
@@ -118,6 +153,9 @@ function Shell({ orgId, children }: { orgId: string | null; children: ReactNode 
       </main>
       <footer className="footer">
         <p>{t('footer.text')}</p>
+        <p>
+          <a href={REGISTRY_PATH}>{t('footer.registry')}</a>
+        </p>
       </footer>
     </>
   );
@@ -160,6 +198,10 @@ export function App() {
     else if (path === '/mfa') body = <MfaSetup />;
     else if (path === '/orgs') body = <OrgPicker />;
     else if (path === '/admin/logs' && s.user.isAdmin) body = <LogsPage />;
+    else if (path === '/admin/auditors' && s.user.isAdmin) body = <AuditorsPage />;
+    else if (path === '/audits') body = <MyAudits />;
+    else if (path === '/signing-keys') body = <SigningKeysPage />;
+    else if ((m = match('/engagements/:id', path))) body = <EngagementPage key={m.id} engagementId={m.id!} onOrg={onOrg} />;
     else if ((m = match('/orgs/:orgId', path))) body = <Dashboard key={m.orgId} orgId={m.orgId!} />;
     else if ((m = match('/orgs/:orgId/members', path))) body = <Members key={m.orgId} orgId={m.orgId!} />;
     else if ((m = match('/orgs/:orgId/evidence', path))) body = <EvidenceLibrary key={m.orgId} orgId={m.orgId!} />;

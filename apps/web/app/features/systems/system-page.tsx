@@ -16,6 +16,8 @@ import { EDITIONS, editionLabel } from './editions';
 import { EditSystem } from './edit-system';
 import { Reports } from './reports';
 import { ReservesSection } from './reserves';
+import { AuditsSection } from '../audits/system-audits';
+import { SystemCertificates } from '../registry/system-certificates';
 
 interface SystemAnswer {
   system: System;
@@ -120,6 +122,8 @@ export function SystemPage({ systemId, onOrg }: { systemId: string; onOrg(orgId:
       {current ? <AssessmentView id={current.id} /> : <p className="card muted">{canWrite ? t('system.noAssessmentWriter') : t('system.noAssessment')}</p>}
       {canWrite ? <NewAssessment systemId={systemId} onCreated={sys.reload} /> : null}
       <ReservesSection systemId={systemId} canWrite={canWrite} />
+      {orgId ? <AuditsSection systemId={systemId} orgId={orgId} canWrite={canWrite} assessments={assessments} /> : null}
+      {orgId ? <SystemCertificates orgId={orgId} systemId={systemId} /> : null}
     </Page>
   );
 }
