@@ -120,6 +120,9 @@ for (const backend of testBackends()) {
       assert.equal((await prepare({ auditorKeyId: reviewerKey.keyid, reviewerKeyId: reviewerKey.keyid })).body.error, 'REGISTRY_KEY');
       assert.equal((await prepare({ auditorKeyId: oldKey.keyid, reviewerKeyId: reviewerKey.keyid })).body.error, 'REGISTRY_KEY', 'a revoked key');
       assert.equal((await prepare({ auditorKeyId: leadKey.keyid, reviewerKeyId: reviewerKey.keyid }, reviewer)).status, 403, 'the lead prepares');
+      const keys = (await call(app, { url: `/api/engagements/${e1}/certificate/keys`, headers: as(lead) })).body as { lead: { keyid: string }[]; reviewer: { keys: { keyid: string }[] } };
+      assert.deepEqual([keys.lead.map((x) => x.keyid), keys.reviewer.keys.map((x) => x.keyid)], [[leadKey.keyid], [reviewerKey.keyid]], 'active keys only (the revoked one is left out)');
+      assert.equal((await call(app, { url: `/api/engagements/${e1}/certificate/keys`, headers: as(reviewer) })).status, 403);
       const prepared = await prepare({ auditorKeyId: leadKey.keyid, reviewerKeyId: reviewerKey.keyid });
       assert.equal(prepared.status, 201, prepared.res.body);
       const cert = prepared.body.certificate as { id: string; statement: string; pae: string; published: boolean };
@@ -176,8 +179,10 @@ for (const backend of testBackends()) {
       assert.equal((await call(app, { method: 'POST', url: `/api/certificates/${cert.id}/suspend`, headers: as(lead), payload: { reason: 'incident under review' } })).status, 200);
       assert.equal(((await call(app, { url: `/api/registry/certificates/${cert.id}` })).body.certificate as { status: { state: string } }).status.state, 'suspended');
       assert.equal((await call(app, { method: 'POST', url: `/api/certificates/${cert.id}/reinstate`, headers: as(lead), payload: {} })).status, 200);
-      const orgCerts = (await call(app, { url: `/api/orgs/${owner.orgId}/certificates`, headers: as(owner) })).body.certificates as { status: { state: string }; nextAuditDue: string }[];
+      const orgCerts = (await call(app, { url: `/api/orgs/${owner.orgId}/certificates?systemId=${systemId}`, headers: as(owner) })).body.certificates as { status: { state: string }; nextAuditDue: string }[];
       assert.equal(orgCerts[0]!.status.state, 'active');
+      assert.deepEqual((await call(app, { url: `/api/orgs/${owner.orgId}/certificates?systemId=other`, headers: as(owner) })).body.certificates, []);
+      assert.equal(((await call(app, { url: `/api/engagements/${e1}/certificate`, headers: as(owner) })).body.certificate as { status: { state: string } }).status.state, 'active');
 
       // A second audit of the system (another reviewer: rotation) supersedes the first certificate.
       const e2 = await signedOffAudit(app, owner, systemId, lead, reviewer2, '2025-02-01', '2026-01-31');

@@ -329,7 +329,19 @@ export function registryRoutes(deps: AppDeps & { evidence: EvidenceStore; report
       { config: { permission: 'engagement:read' }, schema: { tags: ['registry'], summary: 'The certificate of a signed-off certification audit: the statement to sign and the signatures collected', params: z.object({ engagementId: Id }) } },
       async (req) => {
         const { a, cert } = await engagementCert(req, req.params.engagementId, 'engagement:read');
-        return { certificate: cert ? certView(cert, a.engagement.doc as Engagement) : null };
+        if (!cert) return { certificate: null };
+        return { certificate: { ...certView(cert, a.engagement.doc as Engagement), status: cert.published ? await service.statusOf(cert.id) : null } };
+      },
+    );
+
+    app.get(
+      '/api/engagements/:engagementId/certificate/keys',
+      { config: { permission: 'engagement:lead' }, schema: { tags: ['registry'], summary: "The active signing keys of the lead auditor and of the engagement's peer reviewer, to prepare the certificate with", params: z.object({ engagementId: Id }) } },
+      async (req) => {
+        const { a } = await engagementCert(req, req.params.engagementId, 'engagement:lead');
+        const reviewer = (a.engagement.doc as Engagement).peerReviewer;
+        const active = async (userId: string) => (await listAuditorKeys(k, userId)).filter((x) => x.revokedAt === null).map(keyView);
+        return { lead: await active(a.principal.userId), reviewer: reviewer ? { name: reviewer.name, firm: reviewer.firm.name, keys: await active(reviewer.id) } : null };
       },
     );
 
@@ -508,9 +520,9 @@ export function registryRoutes(deps: AppDeps & { evidence: EvidenceStore; report
       );
     }
 
-    app.get('/api/orgs/:orgId/certificates', { config: { permission: 'org:read' }, schema: { tags: ['registry'], summary: "The organization's certificates with their state and when the next audit is due", params: z.object({ orgId: Id }) } }, async (req) => {
+    app.get('/api/orgs/:orgId/certificates', { config: { permission: 'org:read' }, schema: { tags: ['registry'], summary: "The organization's certificates with their state and when the next audit is due, optionally of one system", params: z.object({ orgId: Id }), querystring: z.object({ systemId: Id.optional() }) } }, async (req) => {
       await requireOrg(req, req.params.orgId, 'org:read');
-      const list = await listPublishedCertificates(k, { orgId: req.params.orgId });
+      const list = await listPublishedCertificates(k, { orgId: req.params.orgId, ...(req.query.systemId ? { systemId: req.query.systemId } : {}) });
       const st = await service.statuses(list.map((c) => c.id));
       const t = now().getTime();
       return {
