@@ -6,7 +6,8 @@
  * Recorded with the evidence: tool `keygrade <command> <version>`, the source system (this host,
  * or $KEYGRADE_SOURCE_SYSTEM), the parameters (the effective arguments without secrets: the token
  * and the server are dropped, secret inputs such as mnemonics or dice are named but neither sent
- * nor hashed, every other file argument becomes its name and SHA-256) and the inputs' hashes.
+ * nor hashed, credentials in URLs are redacted, every other file argument becomes its name and
+ * SHA-256) and the inputs' hashes.
  * Never sends file contents other than the result, never prints the token, refuses plain HTTP to
  * another host than this one unless --insecure. A successful attach keeps the command's exit
  * code; a failed one prints why and exits 2 (after the result was printed).
@@ -36,8 +37,19 @@ export const ATTACH_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 const CONNECTION = new Set(Object.keys(ATTACH_OPTIONS));
 /** Options whose value is secret material or a file holding it: named, never hashed or sent. */
 const SECRET_OPTION = /token|passphrase|password|secret|mnemonic|private|seed|dice-file|cards-file|entropy-file|^key$|-key-file$/;
+/** Options SECRET_OPTION matches by name that are not secret in these commands (`wallet prove-control --key <id>` is a key id). */
+const NOT_SECRET: Readonly<Record<string, readonly string[]>> = { 'wallet prove-control': ['key'] };
+/** Commands whose positional arguments are secret material (dice rolls, a shuffled deck, inline or a file): named, never hashed or sent. */
+const SECRET_POSITIONALS = new Set(['rng dice', 'rng cards']);
 /** Result fields that are secret (e.g. `sigs scan --reveal-keys`): redacted in the evidence. */
 const SECRET_FIELD = /^(privateKey|private_key|mnemonic|seed|secret|passphrase|password|token|xprv|wif)$/i;
+/**
+ * Top-level result fields that are secret in one command: `rng cards` prints the deck's order (the
+ * key material itself) and the cards not given (which narrow a partial deck down to its order).
+ */
+const SECRET_RESULT_FIELDS: Readonly<Record<string, readonly string[]>> = { 'rng cards': ['order', 'missing'] };
+/** user:password@ in a URL argument (e.g. `log verify --db postgres://user:pw@host/db`). */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
 const TOKEN_LIKE = /kg_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/g;
 const HAS_TOKEN = /kg_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/;
 
@@ -63,6 +75,10 @@ const isFile = (path: string): boolean => {
   }
 };
 
+/** A secret argument as recorded: the file's name, or only that it was given (a key or rolls typed inline are the secret itself). */
+const secretValue = (io: Io, value: string): string =>
+  value === '-' ? '- (stdin, secret: not recorded)' : isFile(resolve(io.cwd, value)) ? `${basename(value)} (secret: not recorded)` : '(given inline, secret: not recorded)';
+
 /** The effective arguments, with files replaced by name and SHA-256 and secrets left out. */
 async function describeArguments(io: Io, spec: CommandSpec, { values, positionals }: Parsed): Promise<{ parameters: string[]; inputs: Input[] }> {
   const inputs: Input[] = [];
@@ -86,23 +102,37 @@ async function describeArguments(io: Io, spec: CommandSpec, { values, positional
       const described = await Promise.all(pieces.map(async (p) => (await file(p.trim())) ?? p));
       if (described.some((d, i) => d !== pieces[i])) return described.join(',');
     }
-    return value.replace(TOKEN_LIKE, '[redacted]');
+    return value.replace(TOKEN_LIKE, '[redacted]').replace(URL_CREDENTIALS, '$1[redacted]@');
   };
   const parameters: string[] = [];
-  for (const p of positionals) parameters.push(await describe(p));
+  const secretPositionals = SECRET_POSITIONALS.has(spec.name);
+  for (const p of positionals) {
+    if (!secretPositionals) parameters.push(await describe(p));
+    else parameters.push(secretValue(io, p));
+  }
   for (const [name, o] of Object.entries(spec.options)) {
     const v = values[name];
     if (CONNECTION.has(name) || v === undefined || v === false) continue;
     if (o.type === 'boolean') parameters.push(`--${name}`);
-    else if (SECRET_OPTION.test(name)) parameters.push(`--${name}`, v === '-' ? '- (stdin, secret: not recorded)' : `${basename(String(v))} (secret: not recorded)`);
+    else if (SECRET_OPTION.test(name) && !NOT_SECRET[spec.name]?.includes(name)) parameters.push(`--${name}`, secretValue(io, String(v)));
     else parameters.push(`--${name}`, await describe(String(v)));
   }
   return { parameters, inputs };
 }
 
 /** The result with secret fields replaced, and whether anything was. */
-function redact(value: unknown): { value: unknown; redacted: boolean } {
+function redact(command: string, value: unknown): { value: unknown; redacted: boolean } {
   let redacted = false;
+  const own = SECRET_RESULT_FIELDS[command] ?? [];
+  if (own.length > 0 && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    value = Object.fromEntries(
+      Object.entries(value).map(([k, x]) => {
+        if (!own.includes(k) || x === null || x === undefined) return [k, x];
+        redacted = true;
+        return [k, '[redacted]'];
+      }),
+    );
+  }
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {
@@ -213,7 +243,7 @@ export async function attachResult(io: Io, spec: CommandSpec, parsed: Parsed, re
     if (requirements.length === 0) throw new AttachError(`keygrade ${spec.name} is evidence for no requirement of ${edition} by default; name them with --attach-requirements <ids>`);
 
     const { parameters, inputs } = await describeArguments(io, spec, parsed);
-    const r = redact(result);
+    const r = redact(spec.name, result);
     const content = `${JSON.stringify(r.value, null, 2)}\n`;
     const names = inputs.map((i) => i.name).join(', ');
     const body = {
@@ -231,7 +261,7 @@ export async function attachResult(io: Io, spec: CommandSpec, parsed: Parsed, re
     const ev = res.evidence as { id: string; sha256: string };
     const linked = (res.linked as string[] | undefined) ?? [];
     const already = (res.alreadyLinked as string[] | undefined) ?? [];
-    if (r.redacted) err(io, 'attach: secret fields of the result (private keys) were redacted in the evidence');
+    if (r.redacted) err(io, 'attach: secret fields of the result (private keys, dice or card sequences) were redacted in the evidence');
     err(io, `attached to assessment ${assessment} (${edition}): evidence ${ev.id} (sha256 ${ev.sha256})${linked.length ? `, linked to ${linked.join(', ')}` : ''}${already.length ? `${linked.length ? ';' : ','} already linked to ${already.join(', ')}` : ''}`);
     return code;
   } catch (e) {

@@ -17,6 +17,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, ExitError, usage } from '../exit.js';
 import { readBinary, readInput } from '../files.js';
 import { out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 import { describeVerification, NETWORK_OPTION, readHeaders, readOts } from './ots-verify.js';
 
 export const spec: CommandSpec = {
@@ -39,6 +40,7 @@ export const spec: CommandSpec = {
     network: NETWORK_OPTION,
     at: { type: 'string', value: '<instant>', description: 'check validity as of this RFC 3339 UTC time (default: now)' },
     json: { type: 'boolean', description: 'print { verified, certificate, checks[] } as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: [
     'keygrade cert verify acme-cold.dsse.json --trust registry-keys.json',
@@ -107,11 +109,11 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
 
   const requested = checks.filter((c) => !(c.status === 'not-checked' && (c.check === 'revocation' || c.detail.startsWith('no '))));
   const verified = requested.every((c) => c.status === 'verified');
-  if (values.json) {
-    const p = cert.statement?.predicate;
-    out(io, JSON.stringify({ verified, certificate: p ? { ...p, certificateSha256: cert.certificateSha256, subject: cert.statement!.subject } : null, checks, ...(timestamp ? { timestamp } : {}) }, null, 2));
-  } else printText(io, cert, checks, verified);
-  return verified ? EXIT.ok : EXIT.checkFailed;
+  const p = cert.statement?.predicate;
+  const result = { verified, certificate: p ? { ...p, certificateSha256: cert.certificateSha256, subject: cert.statement!.subject } : null, checks, ...(timestamp ? { timestamp } : {}) };
+  if (values.json) out(io, JSON.stringify(result, null, 2));
+  else printText(io, cert, checks, verified);
+  return attachResult(io, spec, { values, positionals }, result, verified ? EXIT.ok : EXIT.checkFailed);
 }
 
 function certificateChecks(cert: CertificateVerification, threshold: number, n: number, at: Date): Check[] {

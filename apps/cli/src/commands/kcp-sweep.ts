@@ -3,6 +3,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, usage } from '../exit.js';
 import { readInput, writeOutput } from '../files.js';
 import { out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 import { readDescriptor } from './psbt-check.js';
 
 export const spec: CommandSpec = {
@@ -29,6 +30,7 @@ export const spec: CommandSpec = {
     network: { type: 'string', value: '<network>', description: 'address network', choices: ['mainnet', 'testnet', 'regtest'], default: 'mainnet' },
     out: { type: 'string', short: 'o', value: '<file>', description: 'write the PSBT (base64) to this file instead of printing it' },
     json: { type: 'boolean', description: 'print the result (with the PSBT) as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: [
     'keygrade kcp sweep --from examples/kcp/compromised.txt --utxos examples/kcp/utxos.csv --to examples/kcp/new-wallet.txt --feerate 12 -o sweep.psbt',
@@ -43,7 +45,7 @@ function whole(value: unknown, name: string, max: number): number | undefined {
   return Number(s);
 }
 
-export async function run({ values }: Parsed, io: Io): Promise<number> {
+export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
   for (const k of ['from', 'utxos', 'to', 'feerate']) if (values[k] === undefined) throw usage(`--${k} is required. Run \`keygrade kcp sweep --help\` for usage.`);
   const from = readDescriptor(io, values.from as string, 'from');
   const to = readDescriptor(io, values.to as string, 'to');
@@ -52,9 +54,10 @@ export async function run({ values }: Parsed, io: Io): Promise<number> {
   const gapLimit = whole(values['gap-limit'], 'gap-limit', 1_000_000)!;
   const r = buildSweep({ from, to, utxos, feerate: values.feerate as string, network: values.network as Network, gapLimit, ...(index !== undefined ? { index } : {}) });
   const file = values.out === undefined ? undefined : writeOutput(io, values.out as string, `${r.psbt}\n`, { protect: [values.utxos as string] });
+  const result = { ...r, ...(file ? { written: file } : {}) };
   if (values.json) {
-    out(io, JSON.stringify({ ...r, ...(file ? { written: file } : {}) }, null, 2));
-    return EXIT.ok;
+    out(io, JSON.stringify(result, null, 2));
+    return attachResult(io, spec, { values, positionals }, result, EXIT.ok);
   }
   out(io, `Sweep of ${r.inputs.length} UTXO${r.inputs.length === 1 ? '' : 's'} (${r.total} BTC) to ${r.destination.address ?? r.destination.script} (receive index ${r.destination.index})`);
   for (const i of r.inputs) out(io, `  ${i.outpoint}  ${i.sats.padStart(12)} sat  branch ${i.branch} index ${i.index}`);
@@ -62,5 +65,5 @@ export async function run({ values }: Parsed, io: Io): Promise<number> {
   out(io, 'Check the destination address on the new wallet\'s own devices before signing.');
   if (file) out(io, `Unsigned PSBT (v0) written to ${file}`);
   else out(io, `Unsigned PSBT (v0, base64):\n${r.psbt}`);
-  return EXIT.ok;
+  return attachResult(io, spec, { values, positionals }, result, EXIT.ok);
 }

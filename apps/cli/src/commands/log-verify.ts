@@ -6,6 +6,7 @@ import { withInstance } from '../instance.js';
 import { err, out, type Io } from '../io.js';
 import { verifyRemoteLog } from '../log-remote.js';
 import { progressBar } from '../progress.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 export const spec: CommandSpec = {
   name: 'log verify',
@@ -17,8 +18,10 @@ export const spec: CommandSpec = {
     log: { type: 'string', value: '<name>', description: `which log (default ${AUDIT_LOG})`, default: AUDIT_LOG },
     vkey: { type: 'string', value: '<key>', description: 'the log\'s verifier key as published (required with --url; recommended with --db)' },
     'witness-key': { type: 'string', value: '<keys>', description: 'comma-separated witness verifier keys whose cosignatures must verify' },
-    token: { type: 'string', value: '<token>', description: 'API token with log:read (with --url; default $KEYGRADE_TOKEN)' },
     json: { type: 'boolean', description: 'print the report as JSON' },
+    ...ATTACH_OPTIONS,
+    // One --token for both servers (usually the same Keygrade server): it needs the scopes of each use.
+    token: { type: 'string', value: '<token>', description: 'API token (default $KEYGRADE_TOKEN): with --url it needs log:read; with --attach, org:read and answer:write' },
   },
   examples: [
     'keygrade log verify --db data/keygrade.sqlite --log keygrade-audit',
@@ -27,7 +30,7 @@ export const spec: CommandSpec = {
   ],
 };
 
-export async function run({ values }: Parsed, io: Io): Promise<number> {
+export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
   const url = values.url as string | undefined;
   const db = values.db as string | undefined;
   if (url !== undefined && db !== undefined) throw usage('give either --url or --db, not both');
@@ -52,5 +55,5 @@ export async function run({ values }: Parsed, io: Io): Promise<number> {
     for (const p of report.problems) out(io, `  - ${p.message}`);
     if (url === undefined && values.vkey === undefined) err(io, 'note: checked against the key stored in the database; pass --vkey with the published key to rule out a swapped key');
   }
-  return report.ok ? EXIT.ok : EXIT.checkFailed;
+  return attachResult(io, spec, { values, positionals }, report, report.ok ? EXIT.ok : EXIT.checkFailed);
 }

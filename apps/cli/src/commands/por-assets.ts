@@ -7,6 +7,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, ExitError, usage } from '../exit.js';
 import { err, out, type Io } from '../io.js';
 import { progressBar } from '../progress.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 import { readJson, readManifest, readPublicKey } from './por-common.js';
 
 export const spec: CommandSpec = {
@@ -30,6 +31,7 @@ export const spec: CommandSpec = {
     pubkey: { type: 'string', value: '<key>', description: 'the custodian\'s published manifest key: 64 hex digits, or a file with hex or a PEM public key' },
     'print-message': { type: 'boolean', description: 'print the exact message the proofs must sign for this manifest and snapshot, and exit' },
     json: { type: 'boolean', description: 'print the whole report as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: [
     'keygrade por assets --manifest manifest.json --utxos utxos-850000.csv --proofs asset-proofs.json',
@@ -38,8 +40,9 @@ export const spec: CommandSpec = {
   ],
 };
 
-export async function run({ values }: Parsed, io: Io): Promise<number> {
+export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
   for (const o of ['manifest', 'utxos'] as const) if (values[o] === undefined) throw usage(`--${o} is required. Run \`keygrade por assets --help\` for usage.`);
+  if (values['print-message'] && values.attach !== undefined) throw usage('--attach attaches a verification: it cannot go with --print-message, which only prints the message to sign');
   if (values.proofs === undefined && !values['print-message']) throw usage('--proofs <proofs.json|dir> is required. Run `keygrade por assets --help` for usage.');
   const manifest = readManifest(io, values.manifest as string);
   const publicKey = values.pubkey === undefined ? undefined : readPublicKey(io, values.pubkey as string);
@@ -54,7 +57,7 @@ export async function run({ values }: Parsed, io: Io): Promise<number> {
   const report = verifyAssets({ manifest, snapshot, proofs, ...(publicKey ? { publicKey } : {}) });
   if (values.json) out(io, JSON.stringify(report, null, 2));
   else print(io, report, manifest.label);
-  return report.ok ? EXIT.ok : EXIT.checkFailed;
+  return attachResult(io, spec, { values, positionals }, report, report.ok ? EXIT.ok : EXIT.checkFailed);
 }
 
 /** Reads the proofs file, or every *.json file of a folder in name order. */

@@ -2,6 +2,7 @@ import { analyzeDeck, parseCards, RandomnessError, requireEntropy } from '@keygr
 import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT } from '../exit.js';
 import { err, out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 import { keyBits, textArgument, withFile } from './rng-shared.js';
 
 export const spec: CommandSpec = {
@@ -16,6 +17,7 @@ export const spec: CommandSpec = {
   options: {
     bits: { type: 'string', value: '<bits>', description: 'key strength the deck must cover', default: '256' },
     json: { type: 'boolean', description: 'print { cards, order, missing, complete, entropyBits, keyBits, enough } as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: ['keygrade rng cards deck.txt --bits 128', 'keygrade rng cards "AS 7D KC 10H 2S"', 'keygrade rng cards - --json < deck.txt'],
 };
@@ -28,7 +30,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const code = report.enough ? EXIT.ok : EXIT.checkFailed;
   if (values.json) {
     out(io, JSON.stringify(report, null, 2));
-    return code;
+    return attachResult(io, spec, { values, positionals }, report, code);
   }
   out(io, `${report.cards} card${report.cards === 1 ? '' : 's'}${file ? ` from ${file}` : ''}: ${report.complete ? 'a complete deck, no duplicates' : `no duplicates; ${report.missing.length} of the 52 not given`}`);
   if (!report.complete && report.missing.length <= 26) out(io, `  not given: ${report.missing.join(' ')}`);
@@ -40,5 +42,5 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     err(io, `keygrade: not enough entropy: ${e.message}${report.complete ? ' — one deck cannot cover it; add a second source' : ''}`);
   }
   out(io, report.enough ? 'Result: enough entropy.' : 'Result: NOT ENOUGH ENTROPY.');
-  return code;
+  return attachResult(io, spec, { values, positionals }, report, code);
 }

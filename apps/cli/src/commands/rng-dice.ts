@@ -2,6 +2,7 @@ import { analyzeDice, diceEntropyBits, parseDiceRolls, requireEntropy, Randomnes
 import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, usage } from '../exit.js';
 import { err, out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 import { keyBits, textArgument, withFile } from './rng-shared.js';
 
 export const spec: CommandSpec = {
@@ -19,6 +20,7 @@ export const spec: CommandSpec = {
     bits: { type: 'string', value: '<bits>', description: 'key strength the rolls must cover', default: '256' },
     alpha: { type: 'string', value: '<α>', description: 'significance of the χ² test', default: '0.01' },
     json: { type: 'boolean', description: 'print { sides, rolls, counts, entropyBits, keyBits, rollsNeeded, enough, chiSquare } as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: ['keygrade rng dice "3162 5514 3622 5143"', 'keygrade rng dice rolls.txt --bits 128', 'keygrade rng dice d20-rolls.txt --sides 20 --json'],
 };
@@ -36,7 +38,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const code = report.enough && !chiRejected ? EXIT.ok : EXIT.checkFailed;
   if (values.json) {
     out(io, JSON.stringify(report, null, 2));
-    return code;
+    return attachResult(io, spec, { values, positionals }, report, code);
   }
   out(io, `${report.rolls} roll${report.rolls === 1 ? '' : 's'} of a d${sides}${file ? ` from ${file}` : ''}`);
   out(io, `  faces: ${report.counts.map((c, i) => `${i + 1}: ${c}`).join('  ')}`);
@@ -51,5 +53,5 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     err(io, `keygrade: not enough entropy: ${e.message} (${report.rollsNeeded - report.rolls} more roll${report.rollsNeeded - report.rolls === 1 ? '' : 's'}; ${diceEntropyBits(report.rollsNeeded, sides).toFixed(2)} bits)`);
   }
   out(io, code === EXIT.ok ? 'Result: enough entropy; no sign of a loaded die.' : `Result: ${!report.enough ? 'NOT ENOUGH ENTROPY' : 'the χ² test rejects these rolls'}.`);
-  return code;
+  return attachResult(io, spec, { values, positionals }, report, code);
 }

@@ -3,6 +3,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, usage } from '../exit.js';
 import { readBinary } from '../files.js';
 import { out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 export const spec: CommandSpec = {
   name: 'rng health',
@@ -18,6 +19,7 @@ export const spec: CommandSpec = {
     'bits-per-sample': { type: 'string', value: '<1|8>', description: 'sample width', choices: ['1', '8'], default: '8' },
     h: { type: 'string', value: '<bits>', description: 'claimed min-entropy per sample, 0 < H ≤ bits per sample (default: full entropy, H = bits per sample)' },
     json: { type: 'boolean', description: 'print { file, bytes, samples, h, alpha, rct, apt, mcv, passed } as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: ['keygrade rng health noise.bin --bits-per-sample 1 --h 1', 'keygrade rng health ring-oscillator.bin --h 6.5', 'keygrade rng health noise.bin --json'],
 };
@@ -36,9 +38,10 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const r = tester.report();
   const mcv = r.samples >= 2 ? mostCommonValueOfBytes(bytes, bits) : undefined;
   const code = r.passed ? EXIT.ok : EXIT.checkFailed;
+  const result = { file, bytes: bytes.length, ...r, mcv };
   if (values.json) {
-    out(io, JSON.stringify({ file, bytes: bytes.length, ...r, mcv }, null, 2));
-    return code;
+    out(io, JSON.stringify(result, null, 2));
+    return attachResult(io, spec, { values, positionals }, result, code);
   }
   out(io, `${file}: ${bytes.length} bytes, ${r.samples} samples of ${bits} bit${bits === 1 ? '' : 's'}; claimed H = ${h} bit${h === 1 ? '' : 's'} per sample, α = 2^${Math.log2(r.alpha)}`);
   out(io, `  Repetition count test (§4.4.1)     cutoff ${r.rct.cutoff}: longest run ${r.rct.longestRun}, ${r.rct.failures} failure${r.rct.failures === 1 ? '' : 's'}${at(r.rct.firstFailure, bits)}`);
@@ -48,5 +51,5 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     if (mcv.minEntropy < h) out(io, `  Note: this estimate is below the claimed H = ${h}. It is a conservative bound from one estimator; support a claim with the full SP 800-90B assessment.`);
   }
   out(io, r.passed ? 'Result: both health tests pass.' : 'Result: FAILED — a health test raised an alarm; the source must not be used until it is understood.');
-  return code;
+  return attachResult(io, spec, { values, positionals }, result, code);
 }

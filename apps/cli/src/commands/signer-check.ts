@@ -3,6 +3,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT } from '../exit.js';
 import { readInput } from '../files.js';
 import { out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 const EXPECT = ['deterministic', 'rfc6979', 'low-r-grinding', 'any'] as const;
 
@@ -27,6 +28,7 @@ export const spec: CommandSpec = {
     path: { type: 'string', value: '<path[,path…]>', description: "derivation path(s) of the signing keys, e.g. m/84'/1'/0'/0/0" },
     expect: { type: 'string', value: '<scheme>', description: 'what passes: deterministic (rfc6979 or low-R), rfc6979, low-r-grinding, any', choices: EXPECT, default: 'deterministic' },
     json: { type: 'boolean', description: 'print the report as JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: [
     'keygrade signer check device-signatures.json',
@@ -50,7 +52,8 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   if (typeof values.path === 'string') defaults.paths = values.path.split(',').map((p) => p.trim());
   const report = checkSigner(parseSignerInput(readInput(io, file), file, defaults));
   const ok = passes(report, String(values.expect));
-  if (values.json) out(io, JSON.stringify({ ...report, expect: values.expect, pass: ok }, null, 2));
+  const result = { ...report, expect: values.expect, pass: ok };
+  if (values.json) out(io, JSON.stringify(result, null, 2));
   else {
     out(io, `${ok ? 'OK' : 'FAIL'}: ${report.scheme} (${report.signatures.length} signature${report.signatures.length === 1 ? '' : 's'}; expected ${String(values.expect)})`);
     out(io, `  ${report.explanation}`);
@@ -59,5 +62,5 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
       out(io, `  ${s.id}  ${how}${s.key ? `  key ${s.key}` : ''}${s.lowR ? '' : '  high-R'}${s.highS ? '  high-S' : ''}`);
     }
   }
-  return ok ? EXIT.ok : EXIT.checkFailed;
+  return attachResult(io, spec, { values, positionals }, result, ok ? EXIT.ok : EXIT.checkFailed);
 }

@@ -7,6 +7,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, usage } from '../exit.js';
 import { readInput, writeAtomic } from '../files.js';
 import { out, type Io } from '../io.js';
+import { ATTACH_OPTIONS, attachResult } from '../attach.js';
 
 export const spec: CommandSpec = {
   name: 'wallet prove-control',
@@ -32,6 +33,7 @@ export const spec: CommandSpec = {
     'max-age': { type: 'string', value: '<days>', description: 'how old a challenge may be when answered (verify)', default: '7' },
     overdue: { type: 'string', value: '<days>', description: 'flag keys whose last successful check is older than this (status)' },
     json: { type: 'boolean', description: 'print JSON' },
+    ...ATTACH_OPTIONS,
   },
   examples: [
     'keygrade wallet prove-control challenge --key k1 --address bc1q…',
@@ -67,6 +69,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const load = (): ControlLog => (existsSync(path) ? parseControlLog(readInput(io, logFile), logFile) : emptyControlLog());
   const now = io.now();
   if (action === 'challenge') {
+    if (values.attach !== undefined) throw usage('--attach goes with verify and status (their results are evidence); a challenge is not');
     if (typeof values.key !== 'string' || typeof values.address !== 'string') throw usage('challenge needs --key <id> and --address <address>');
     const network = String(values.network);
     const script = addressScript(values.address, NET[network]!);
@@ -89,19 +92,20 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     writeAtomic(path, `${JSON.stringify(log, null, 2)}\n`);
     if (values.json) out(io, JSON.stringify(check, null, 2));
     else out(io, check.result === 'pass' ? `PASS: key ${check.key} signed the challenge (${check.method}) — recorded ${check.date}` : `FAIL: key ${check.key}: ${check.reason} — recorded ${check.date}`);
-    return check.result === 'pass' ? EXIT.ok : EXIT.checkFailed;
+    return attachResult(io, spec, { values, positionals }, check, check.result === 'pass' ? EXIT.ok : EXIT.checkFailed);
   }
   if (action === 'status') {
     const required = typeof values.key === 'string' ? values.key.split(',').map((k) => k.trim()).filter(Boolean) : [];
     const overdueDays = values.overdue === undefined ? Infinity : days(values.overdue, 'overdue');
     const status = controlStatus(load(), now, overdueDays, required);
-    if (values.json) out(io, JSON.stringify({ date: now.toISOString(), overdueDays: values.overdue === undefined ? null : overdueDays, keys: status }, null, 2));
+    const result = { date: now.toISOString(), overdueDays: values.overdue === undefined ? null : overdueDays, keys: status };
+    if (values.json) out(io, JSON.stringify(result, null, 2));
     else {
       const late = status.filter((s) => s.overdue);
       out(io, `${values.overdue === undefined ? 'Keys' : late.length ? `OVERDUE: ${late.length} of ${status.length} keys` : `OK: all ${status.length} keys checked within ${overdueDays} days`}`);
       for (const s of status) out(io, `  ${s.key.padEnd(12)} ${s.lastSuccess ? `last passed ${s.lastSuccess.slice(0, 10)} (${s.daysSince} days ago)` : 'never passed'}${values.overdue !== undefined && s.overdue ? '  OVERDUE' : ''}`);
     }
-    return values.overdue !== undefined && status.some((s) => s.overdue) ? EXIT.checkFailed : EXIT.ok;
+    return attachResult(io, spec, { values, positionals }, result, values.overdue !== undefined && status.some((s) => s.overdue) ? EXIT.checkFailed : EXIT.ok);
   }
   throw usage(`unknown action "${action}": choose challenge, verify or status`);
 }
