@@ -4,7 +4,7 @@
  * is renamed into place, so an oversized or interrupted upload leaves nothing behind.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, type ReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, type ReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -84,7 +84,9 @@ export class EvidenceStore {
       },
     });
     try {
-      await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      // The file is created here, synchronously, so a failure below always finds it to remove
+      // (with an asynchronous open, the file could appear after the clean-up).
+      await pipeline(source, meter, createWriteStream('', { fd: openSync(tmp, 'wx', 0o600) }));
       // @fastify/multipart truncates instead of failing when its own limit is hit.
       if ((source as Readable & { truncated?: boolean }).truncated) throw new EvidenceTooLarge(limit);
     } catch (e) {
