@@ -310,6 +310,11 @@ for (const backend of testBackends()) {
       assert.deepEqual(outcome.events.map((e) => e.type).sort(), ['level_dropped', 'level_dropped', 'requirement_lapsed']);
       assert.deepEqual(run.body.webhooks, [{ orgId: owner.orgId, status: '204' }]);
       assert.deepEqual(await levelsOf(), [0, 1, 2, 1]);
+      // An answer edited while the evidence is lapsed records the effective level, not the answers' level.
+      const edited = checklist.aspects[0]!.controls[0]!.requirements[0]!.id;
+      const edit = await call(app, { method: 'PUT', url: `/api/assessments/${aid}/answers/${edited}`, headers: leadH, payload: { status: 'in_place', note: 'reviewed again', version: 1 } });
+      assert.equal(edit.status, 200, edit.res.body);
+      assert.deepEqual(await levelsOf(), [0, 1, 2, 1], 'no Level II point while the pentest has lapsed');
       const after = (await call(app, { url: `/api/assessments/${aid}/compliance`, headers: await fresh(viewer) })).body;
       const lapsed = (after.requirements as { id: string; effective: string; fellBack: boolean; reason?: string }[]).find((r) => r.id === '2.1.1.L2')!;
       assert.deepEqual([lapsed.effective, lapsed.fellBack], ['not_in_place', true]);

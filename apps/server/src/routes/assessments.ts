@@ -42,6 +42,7 @@ import type { AppDeps } from '../app.js';
 import { authenticate, knownRole, requireOrg, type Permission } from '../authz.js';
 import { checklistOf, exportAssessmentYaml, gapsOfAssessment, parseUploadedAssessment, scorecardOf, type Scorecard } from '../domain/assessment-view.js';
 import { RevisionCache } from '../domain/revision-cache.js';
+import { effectiveLevelOf } from './compliance.js';
 
 const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'an id');
 const RequirementId = z.string().min(1).max(64).regex(/^[0-9A-Za-z.]+$/, 'a requirement id such as 1.1.1.L1 or 1.01.3.1');
@@ -105,10 +106,10 @@ export function assessmentRoutes(deps: AppDeps & { catalog: Catalog }): FastifyP
   const checklists = new RevisionCache<string>(200);
   const orgName = async (orgId: string) => (await k.selectFrom('org').select('name').where('id', '=', orgId).executeTakeFirst())?.name ?? orgId;
 
-  /** Scores the answers in `trx` and records the level when it moved; returns the scorecard. */
+  /** Scores the answers in `trx` and records the level they hold once lapsed evidence is counted (compliance.ts). */
   const rescore = async (trx: typeof k, a: AssessmentRecord, at: Date) => {
     const card = scorecardOf(catalog.edition(a.edition), await getAnswers(trx, a.id));
-    await recordLevel(trx, a.id, card.level, at);
+    await recordLevel(trx, a.id, Math.min(card.level, await effectiveLevelOf(trx, catalog, a, at)), at);
     return card;
   };
 

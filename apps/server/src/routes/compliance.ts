@@ -159,6 +159,16 @@ async function evaluatorFor(k: Kysely<Database>, catalog: Catalog, a: Assessment
   return { evaluator, inputs };
 }
 
+/**
+ * The level an assessment holds on `at` once lapsed evidence is taken into account (never above the
+ * level of the answers): what the answer route records, so the level over time never shows a level
+ * the registers do not support.
+ */
+export async function effectiveLevelOf(k: Kysely<Database>, catalog: Catalog, a: { id: string; orgId: string; edition: string }, at: Date): Promise<LevelOrZero> {
+  const { evaluator } = await evaluatorFor(k, catalog, a);
+  return evaluator.at(todayOf(at)).level;
+}
+
 const levelName = (l: number) => (l === 0 ? 'uncertified' : `Level ${roman(l as LevelOrZero)}`);
 const todayOf = (d: Date) => d.toISOString().slice(0, 10);
 
