@@ -99,7 +99,7 @@ for (const backend of testBackends()) {
       const actions = tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { entry: { action: string; actor: string } }).entry);
       assert.deepEqual(actions.map((a) => a.action), ['log.create', 'token.create', 'log.witness.add']);
       assert.match(actions[0]!.actor, /^cli:/);
-      assert.ok(!tail.stdout.includes(token.split('_')[2]!), 'the token secret is not logged');
+      assert.ok(!tail.stdout.includes(token.split('_').slice(2).join('_')), 'the token secret is not logged');
 
       const append = async (url: string, evs: unknown[]) => {
         const r = await fetch(`${url}/api/logs/acme/entries`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: evs }) });
