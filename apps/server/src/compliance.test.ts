@@ -384,6 +384,36 @@ for (const backend of testBackends()) {
       assert.match(hookNow.lastStatus, /^failed/);
     });
 
+    test('owners are warned once when evidence will lapse within 30 days', async () => {
+      let clock = new Date('2026-03-15T03:00:00Z');
+      const { app, db } = await open({ now: () => clock });
+      const owner = await signUp(app);
+      const keyholder = await signUp(app, { role: 'keyholder', orgId: owner.orgId });
+      const sys = (await call(app, { method: 'POST', url: `/api/orgs/${owner.orgId}/systems`, headers: as(owner), payload: { name: 'Hot wallet' } })).body.system as { id: string };
+      const aid = ((await call(app, { method: 'POST', url: `/api/systems/${sys.id}/assessments`, headers: as(owner), payload: { edition: 'ccss-2020' } })).body.assessment as { id: string }).id;
+      for (const r of ['2.1.1.L1', '2.1.1.L2']) assert.equal((await call(app, { method: 'PUT', url: `/api/assessments/${aid}/answers/${r}`, headers: as(owner), payload: { status: 'in_place', version: 0 } })).status, 200);
+      assert.equal((await call(app, { method: 'POST', url: reg(owner.orgId, 'securityTests'), headers: as(owner), payload: pentest('PT-2026', '2026-03-10') })).status, 201);
+      const run = async (day: string) => {
+        clock = new Date(`${day}T03:00:00Z`);
+        return runComplianceMonitor({ db, master, catalog: openCatalog(), now: () => clock });
+      };
+      const warnings = async (u: { userId: string }) => {
+        const s = await createSession(db.kysely, u.userId, clock);
+        const list = (await call(app, { url: '/api/notifications', headers: { cookie: `kg_session=${s.cookie}` } })).body.notifications as { title: string }[];
+        return list.filter((n) => /evidence lapses on/.test(n.title));
+      };
+      assert.equal((await run('2027-01-20')).assessments[0]!.nextLapse, '2027-03-10');
+      assert.deepEqual(await warnings(owner), [], '49 days ahead: no warning yet');
+      await run('2027-02-10');
+      const first = await warnings(owner);
+      assert.equal(first.length, 1);
+      assert.match(first[0]!.title, /Hot wallet \(ccss-2020\): evidence lapses on 2027-03-10 \(in 28 days\): 2\.1\.1\.L2; add new evidence/);
+      assert.deepEqual(await warnings(keyholder), [], 'owners and security leads only');
+      await run('2027-02-11');
+      await run('2027-02-20');
+      assert.equal((await warnings(owner)).length, 1, 'warned once for the same lapse');
+    });
+
     test('evidence links: by hand to an entry or a file with an expiry; private webhook addresses are refused by default', async () => {
       let clock = new Date('2026-06-01T12:00:00Z');
       const { app } = await open({ now: () => clock });

@@ -44,6 +44,7 @@ import {
   type RegisterEntries,
   type RegisterKind,
   type Registers,
+  dayNumber,
 } from '@keygrade/compliance';
 import {
   addComplianceEvents,
@@ -307,6 +308,20 @@ export interface MonitorResult {
 }
 
 const NOTIFIED_ROLES = ['owner', 'security_lead'] as const;
+/** How many days before evidence lapses the owners are warned (once, when the lapse enters the window). */
+export const LAPSE_WARNING_DAYS = 30;
+
+/**
+ * True when this run should warn that evidence lapses on `nextLapse`: the lapse is within the
+ * window today, and the previous run did not already see that same lapse inside the window.
+ */
+export function lapseWarningDue(day: string, nextLapse: string | null, previous: { day: string; nextLapse: string | null } | undefined): boolean {
+  if (nextLapse === null) return false;
+  const left = dayNumber(nextLapse) - dayNumber(day);
+  if (left < 0 || left > LAPSE_WARNING_DAYS) return false;
+  if (!previous || previous.nextLapse !== nextLapse) return true;
+  return dayNumber(nextLapse) - dayNumber(previous.day) > LAPSE_WARNING_DAYS;
+}
 
 const isLevelEvent = (e: ChangeEvent): e is LevelEvent => 'scope' in e;
 
@@ -367,7 +382,8 @@ export async function runComplianceMonitor(deps: MonitorDeps, opts: MonitorOptio
     const system = events.filter(isLevelEvent).find((e) => e.scope === 'system');
     const lapsed = events.filter((e) => e.type === 'requirement_lapsed').length;
     const restored = events.filter((e) => e.type === 'requirement_restored').length;
-    const recipients = events.length > 0 ? await membersWithRoles(k, a.orgId, NOTIFIED_ROLES) : [];
+    const warn = lapseWarningDue(day, current.nextLapse, state ? { day: state.day, nextLapse: state.nextLapse } : undefined);
+    const recipients = events.length > 0 || warn ? await membersWithRoles(k, a.orgId, NOTIFIED_ROLES) : [];
     await k.transaction().execute(async (trx) => {
       for (const e of events) {
         const t = trimEvent(e);
@@ -392,7 +408,14 @@ export async function runComplianceMonitor(deps: MonitorDeps, opts: MonitorOptio
         nextLapse: current.nextLapse,
         evaluatedAt: ts,
       });
-      if (recipients.length > 0) {
+      if (warn && recipients.length > 0) {
+        const held = new Set(['in_place', 'in_place_comparable', 'qualified_in_place']);
+        const soon = current.requirements.filter((r) => held.has(r.answered) && r.evidence === 'valid' && typeof r.validUntil === 'string' && dayNumber(r.validUntil) + 1 === dayNumber(current.nextLapse!)).map((r) => r.id);
+        const message = `evidence lapses on ${current.nextLapse!} (in ${dayNumber(current.nextLapse!) - dayNumber(day)} days)${soon.length > 0 ? `: ${soon.join(', ')}` : ''}; add new evidence before then or the level drops`;
+        await recordAction(trx, { ts, actor, action: 'compliance.lapse_warning', object: `assessment:${a.id}`, requestId, result: 'ok', details: { day, nextLapse: current.nextLapse, requirements: soon } });
+        await addNotifications(trx, a.orgId, recipients, { kind: 'compliance.lapse_warning', title: `${a.systemName} (${a.edition}): ${message}`, body: message, data: { assessmentId: a.id, systemId: a.systemId, day, nextLapse: current.nextLapse } }, runAt);
+      }
+      if (recipients.length > 0 && events.length > 0) {
         const what = system
           ? `level ${system.to < system.from ? 'dropped' : 'recovered'} from ${levelName(system.from)} to ${levelName(system.to)}`
           : [lapsed > 0 ? `${lapsed} requirement${lapsed === 1 ? '' : 's'} lapsed` : '', restored > 0 ? `${restored} requirement${restored === 1 ? '' : 's'} restored` : ''].filter(Boolean).join(', ') || 'aspect levels changed';
