@@ -192,9 +192,15 @@ export async function requireAdmin(req: FastifyRequest): Promise<Awaited<ReturnT
   return u;
 }
 
-function cachedRole(req: FastifyRequest, orgId: string, userId: string): Promise<OrgRole | null> {
+/** The request's roles by organization, looked up (or given by `knownRole`) at most once each. */
+function roleCache(req: FastifyRequest): Map<string, Promise<OrgRole | null>> {
   let m = orgRoles.get(req);
   if (!m) orgRoles.set(req, (m = new Map()));
+  return m;
+}
+
+function cachedRole(req: FastifyRequest, orgId: string, userId: string): Promise<OrgRole | null> {
+  const m = roleCache(req);
   let p = m.get(orgId);
   if (!p) m.set(orgId, (p = roleIn(req.server.keygradeAuthz.db.kysely, orgId, userId)));
   return p;
@@ -205,8 +211,7 @@ function cachedRole(req: FastifyRequest, orgId: string, userId: string): Promise
  * less); `requireOrg` in the same request then uses it. The role must be the signed-in user's.
  */
 export function knownRole(req: FastifyRequest, orgId: string, role: string | null): void {
-  let m = orgRoles.get(req);
-  if (!m) orgRoles.set(req, (m = new Map()));
+  const m = roleCache(req);
   if (!m.has(orgId)) m.set(orgId, Promise.resolve(role !== null && isOrgRole(role) ? role : null));
 }
 

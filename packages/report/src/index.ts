@@ -19,6 +19,7 @@ export * from './oscal-ar.js';
 export { renderScorecardSvg, type SvgOptions } from './scorecard-svg.js';
 export { renderLevelChartSvg } from './chart-svg.js';
 export { labels, levelName, type Labels } from './labels.js';
+export { escapeXml } from './text-util.js';
 
 /** Formats `render` produces. */
 export const REPORT_FORMATS = ['html', 'md', 'json', 'pdf', 'oscal'] as const;

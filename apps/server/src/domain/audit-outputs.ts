@@ -11,7 +11,7 @@ import { Document, isMap } from 'yaml';
 import { assessmentHeader, parseAssessment } from '@keygrade/assessment';
 import { allRequirements, pick, type Catalog } from '@keygrade/catalog';
 import { buildAuditFile, summariseResults, type Engagement, type TarEntry } from '@keygrade/audit';
-import { buildOscalAssessmentResults, buildReportModel, labels, renderHtml, renderPdf, type PdfSection, type ReportModel } from '@keygrade/report';
+import { buildOscalAssessmentResults, buildReportModel, labels, renderHtml, renderPdf, type PdfSection, type ReportModel, escapeXml } from '@keygrade/report';
 import type { Evidence } from '@keygrade/db';
 import type { EvidenceStore } from './evidence-store.js';
 import { findingsOf, threadsOf, type EngagementData } from './engagement-view.js';
@@ -19,7 +19,7 @@ import { readFile } from 'node:fs/promises';
 
 type Data = Omit<EngagementData, 'access'> & { access: { engagement: EngagementData['access']['engagement'] } };
 
-const h = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const h = escapeXml;
 const TECHNIQUE_NAMES: Record<string, string> = { inquiry: 'Inquiry / interview', inspection: 'Inspection of documents', observation: 'Observation', reperformance: 'Re-performance', not_applicable: 'N/A' };
 
 function reviewerOf(doc: Engagement) {

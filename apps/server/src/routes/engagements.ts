@@ -45,6 +45,7 @@ import {
   getAssessment,
   getAuditor,
   getEngagement,
+  evidenceByIds,
   getEvidence,
   getRecord,
   getSystem,
@@ -71,6 +72,7 @@ import { ApiError, requireAdmin, requireEngagement, requireOrg, requireUser, typ
 import type { EvidenceStore } from '../domain/evidence-store.js';
 import { conclusionOf, conclusionSummary, engagementView, threadsOf, type IpeBody, type RemediationBody, type SampleBody } from '../domain/engagement-view.js';
 import { auditOutputs } from '../domain/audit-outputs.js';
+import { sendEvidenceFile } from './evidence.js';
 
 export type EngagementErrorCode = 'ENGAGEMENT_STATE' | 'AUDITOR_NOT_FOUND' | 'AUDITOR_NOT_ACCREDITED' | 'REVIEWER_CONFLICT' | 'REVIEW_OPEN_QUERIES' | 'ENGAGEMENT_INVALID' | 'THREAD_NOT_FOUND' | 'RECORD_NOT_FOUND' | 'REVIEWER_CHANGE_LATE';
 /** Refusals of the audit workflow; the message says what to do. */
@@ -94,15 +96,17 @@ export function engagementLoader(db: Db, catalog: Catalog) {
   const k = db.kysely;
   return async (a: EngagementAccess, lang: Lang = 'en') => {
     const e = a.engagement;
-    const [members, tests, ipe, samples, remediation, messages, evidence] = await Promise.all([
+    const [members, tests, ipe, samples, remediation, messages] = await Promise.all([
       engagementMembers(k, e.id),
       getTests(k, e.id),
       listRecords<IpeBody>(k, e.id, 'ipe'),
       listRecords<SampleBody>(k, e.id, 'sample'),
       listRecords<RemediationBody>(k, e.id, 'remediation'),
       reviewMessages(k, e.id),
-      listEvidence(k, e.orgId),
     ]);
+    // Only the evidence the work refers to, not the auditee's whole library.
+    const referenced = [...tests.flatMap((t) => [...t.evidenceIds, ...t.techniques.flatMap((x) => x.evidenceIds ?? [])]), ...ipe.flatMap((i) => (i.body.evidenceId ? [i.body.evidenceId] : []))];
+    const evidence = referenced.length > 0 ? await evidenceByIds(k, e.orgId, referenced) : [];
     const edition = catalog.edition(e.edition);
     let live: ReturnType<typeof conclusionSummary> | { error: string; problems: readonly { path?: string; message: string }[] };
     try {
@@ -131,10 +135,10 @@ export function engagementRoutes(deps: AppDeps & { catalog: Catalog; evidence: E
     if (!indexEdition(catalog.edition(e.edition)).requirement(requirementId)) throw new EngagementError('ENGAGEMENT_INVALID', `${requirementId} is not a requirement of ${e.edition}`, { problems: [{ path: 'requirementId', message: `not a requirement of ${e.edition}` }] });
   };
   const evidenceOfOrg = async (orgId: string, ids: readonly string[], path: string) => {
-    for (const [i, id] of ids.entries()) {
-      const ev = await getEvidence(k, id);
-      if (!ev || ev.orgId !== orgId) throw new EngagementError('ENGAGEMENT_INVALID', `evidence ${id} is not in the auditee's evidence library`, { problems: [{ path: `${path}.${i}`, message: 'unknown evidence' }] });
-    }
+    if (ids.length === 0) return;
+    const known = new Set((await evidenceByIds(k, orgId, ids)).map((x) => x.id));
+    const i = ids.findIndex((id) => !known.has(id));
+    if (i >= 0) throw new EngagementError('ENGAGEMENT_INVALID', `evidence ${ids[i]!} is not in the auditee's evidence library`, { problems: [{ path: `${path}.${i}`, message: 'unknown evidence' }] });
   };
   const accredited = (a: { accreditedFrom: string; accreditedUntil: string }, on: string) => a.accreditedFrom <= on && on <= a.accreditedUntil;
 
@@ -770,13 +774,7 @@ export function engagementRoutes(deps: AppDeps & { catalog: Catalog; evidence: E
         const a = await access(req, req.params.engagementId, 'engagement:audit');
         const ev = await getEvidence(k, req.params.evidenceId);
         if (!ev || ev.orgId !== a.engagement.orgId) throw new ApiError(404, 'EVIDENCE_NOT_FOUND', 'no such evidence');
-        if (!deps.evidence.has(ev.sha256)) return reply.code(410).send({ error: 'EVIDENCE_FILE_MISSING', message: `the file of this evidence (sha256 ${ev.sha256}) is not in the evidence store` });
-        return reply
-          .header('content-type', ev.contentType)
-          .header('content-disposition', `attachment; filename="${ev.filename}"`)
-          .header('x-content-type-options', 'nosniff')
-          .header('content-security-policy', "default-src 'none'; sandbox")
-          .send(deps.evidence.open(ev.sha256));
+        return sendEvidenceFile(reply, deps.evidence, ev);
       },
     );
 

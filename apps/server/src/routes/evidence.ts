@@ -4,12 +4,12 @@
  * content-addressed on disk, and linked to answers. An upload over the size limit is refused with
  * 413 and leaves nothing behind.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { indexEdition, type Catalog } from '@keygrade/catalog';
-import { audited, createEvidence, DomainError, getAssessment, getEvidence, linkEvidence, listEvidence, unlinkEvidence } from '@keygrade/db';
+import { audited, createEvidence, DomainError, getAssessment, getEvidence, linkEvidence, listEvidence, unlinkEvidence, type Evidence } from '@keygrade/db';
 import type { AppDeps } from '../app.js';
 import { requireOrg, type Permission } from '../authz.js';
 import { EvidenceTooLarge, type EvidenceStore, type StoredFile } from '../domain/evidence-store.js';
@@ -27,6 +27,18 @@ const Meta = z
     expiresAt: z.iso.date({ error: 'a date (YYYY-MM-DD)' }).optional(),
   })
   .strict();
+
+/** Streams an evidence file as a download that never renders in the browser (410 when the file is gone). */
+export function sendEvidenceFile(reply: FastifyReply, store: EvidenceStore, ev: Evidence): FastifyReply {
+  if (!store.has(ev.sha256)) return reply.code(410).send({ error: 'EVIDENCE_FILE_MISSING', message: `the file of this evidence (sha256 ${ev.sha256}) is not in the evidence store` });
+  return reply
+    .header('content-type', ev.contentType)
+    .header('content-length', String(ev.size))
+    .header('content-disposition', `attachment; filename="${ev.filename}"`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .send(store.open(ev.sha256));
+}
 
 /** A file name safe to store and to echo in a content-disposition header. */
 function safeName(name: string | undefined): string {
@@ -118,14 +130,7 @@ export function evidenceRoutes(deps: AppDeps & { catalog: Catalog; evidence: Evi
 
     app.get('/api/evidence/:evidenceId/content', { config: { permission: 'org:read' }, schema: { tags: ['evidence'], summary: 'Download the evidence file', params: z.object({ evidenceId: Id }) } }, async (req, reply) => {
       const { r } = await guard(req, await getEvidence(k, req.params.evidenceId), 'org:read', noEvidence);
-      if (!store.has(r.sha256)) return reply.code(410).send({ error: 'EVIDENCE_FILE_MISSING', message: `the file of this evidence (sha256 ${r.sha256}) is not in the evidence store` });
-      return reply
-        .header('content-type', r.contentType)
-        .header('content-length', String(r.size))
-        .header('content-disposition', `attachment; filename="${r.filename}"`)
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .send(store.open(r.sha256));
+      return sendEvidenceFile(reply, store, r);
     });
 
     const answerTarget = async (req: FastifyRequest, assessmentId: string, requirementId: string) => {

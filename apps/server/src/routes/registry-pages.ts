@@ -7,12 +7,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { escapeXml } from '@keygrade/report';
 import { z } from 'zod';
 import { certificateEvents, getCertificate, listPublishedCertificates, type Db } from '@keygrade/db';
 import type { CertificateStatus } from '@keygrade/attest';
 import { publicCertificate, registryService, RegistryError } from './registry.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = escapeXml;
 const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'an id');
 const ROMAN = ['uncertified', 'Level I', 'Level II', 'Level III'];
 

@@ -89,6 +89,12 @@ const addMonths = (d: Date, n: number) => {
   return x;
 };
 
+/** The predicate of a certificate's stored statement (validated when it was built). */
+const predicateOf = (c: Pick<CertificateRow, 'statement'>): CertificatePredicate => parseStatement(utf8(c.statement)).predicate;
+
+/** A key that was registered, and not yet revoked, at `at`: it may have signed then. */
+const keyValidAt = (x: AuditorKey, at: string) => x.addedAt <= at && (x.revokedAt === null || x.revokedAt > at);
+
 /** The lifecycle events in the form packages/attest replays. */
 export function lifecycleEvents(rows: Awaited<ReturnType<typeof certificateEvents>>): CertificateEvent[] {
   return rows.map((e): CertificateEvent => {
@@ -107,7 +113,7 @@ export function lifecycleEvents(rows: Awaited<ReturnType<typeof certificateEvent
 
 /** What the registry shows of a published certificate (public). */
 export function publicCertificate(c: CertificateRow, status: CertificateStatus) {
-  const predicate = (parseStatement(utf8(c.statement)) as { predicate: CertificatePredicate }).predicate;
+  const predicate = predicateOf(c);
   return {
     id: c.id,
     organization: predicate.organization,
@@ -153,10 +159,10 @@ export function registryService(db: Db, now: () => Date) {
   const trustFile = async (c: CertificateRow) => {
     const [auditors, keys, log, witnesses] = await Promise.all([listAuditors(k), listAuditorKeys(k), findLog(k, REGISTRY_LOG), k.selectFrom('log_witness').select(['public_key']).where('log', '=', REGISTRY_LOG).execute()]);
     const names = new Map(auditors.map((a) => [a.userId, `${a.name} (${a.firmName})`]));
-    const predicate = (parseStatement(utf8(c.statement)) as { predicate: CertificatePredicate }).predicate;
+    const predicate = predicateOf(c);
     const entries = (['auditor', 'peer-reviewer'] as const).flatMap((role) => {
       const keyid = role === 'auditor' ? predicate.auditor.keyid : predicate.peerReviewer.keyid;
-      const key = keys.find((x) => x.keyid === keyid && x.addedAt <= c.issuedAt && (x.revokedAt === null || x.revokedAt > c.issuedAt));
+      const key = keys.find((x) => x.keyid === keyid && keyValidAt(x, c.issuedAt));
       return key ? [{ keyid, name: names.get(key.userId) ?? key.userId, role, publicKey: key.publicKey }] : [];
     });
     return {
@@ -190,8 +196,8 @@ export function registryService(db: Db, now: () => Date) {
   const verify = async (c: CertificateRow) => {
     const [keys, auditors, log] = await Promise.all([listAuditorKeys(k), listAuditors(k), findLog(k, REGISTRY_LOG)]);
     const names = new Map(auditors.map((a) => [a.userId, a.name]));
-    const predicate = (parseStatement(utf8(c.statement)) as { predicate: CertificatePredicate }).predicate;
-    const usable = keys.filter((x) => x.addedAt <= c.issuedAt && (x.revokedAt === null || x.revokedAt > c.issuedAt));
+    const predicate = predicateOf(c);
+    const usable = keys.filter((x) => keyValidAt(x, c.issuedAt));
     const trusted: TrustedKey[] = usable.flatMap((x) => {
       const role = x.keyid === predicate.auditor.keyid ? 'auditor' : x.keyid === predicate.peerReviewer.keyid ? 'peer-reviewer' : undefined;
       return role ? [{ keyid: x.keyid, name: names.get(x.userId) ?? x.userId, role, publicKey: fromHex(x.publicKey)! } as TrustedKey] : [];
@@ -302,7 +308,7 @@ export function registryRoutes(deps: AppDeps & { evidence: EvidenceStore; report
     };
     const certView = (c: CertificateRow, doc: Engagement) => {
       const statement = utf8(c.statement);
-      const predicate = (parseStatement(statement) as { predicate: CertificatePredicate }).predicate;
+      const predicate = parseStatement(statement).predicate;
       return {
         id: c.id,
         published: c.published,
@@ -439,7 +445,7 @@ export function registryRoutes(deps: AppDeps & { evidence: EvidenceStore; report
         if (!cert) throw new RegistryError('REGISTRY_STATE', 'prepare the certificate first (the lead auditor)');
         if (cert.published) throw new RegistryError('REGISTRY_STATE', `the certificate ${cert.id} is already issued`);
         const statement = utf8(cert.statement);
-        const predicate = (parseStatement(statement) as { predicate: CertificatePredicate }).predicate;
+        const predicate = parseStatement(statement).predicate;
         const role = req.body.keyid === predicate.auditor.keyid ? 'auditor' : req.body.keyid === predicate.peerReviewer.keyid ? 'peer-reviewer' : undefined;
         if (!role) throw new RegistryError('REGISTRY_SIGNATURE', 'this key is not one the certificate names', { problems: [{ path: 'keyid', message: 'not the auditor key nor the reviewer key of this certificate' }] });
         const key = (await getAuditorKey(k, req.body.keyid))!;

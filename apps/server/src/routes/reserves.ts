@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { escapeXml } from '@keygrade/report';
 import { z } from 'zod';
 import { allRequirements, type Catalog } from '@keygrade/catalog';
 import { canonicalJson } from '@keygrade/tlog';
@@ -34,7 +35,7 @@ import type { EvidenceStore } from '../domain/evidence-store.js';
 const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'an id');
 const Hex32 = z.string().regex(/^[0-9a-f]{64}$/i, '64 hex digits');
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = escapeXml;
 
 /** A base-unit integer as a decimal amount with the asset's decimals (exact, no floating point). */
 function amount(units: string, decimals: number): string {

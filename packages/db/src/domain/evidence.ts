@@ -90,6 +90,17 @@ export async function listEvidence(k: Kysely<Database>, orgId: string): Promise<
   return rows.map(fromRow);
 }
 
+/** The evidence of an organization among `ids` (unknown or foreign ids are left out). */
+export async function evidenceByIds(k: Kysely<Database>, orgId: string, ids: readonly string[]): Promise<Evidence[]> {
+  const unique = [...new Set(ids)];
+  const out: Evidence[] = [];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await k.selectFrom('evidence').selectAll().where('org_id', '=', orgId).where('id', 'in', unique.slice(i, i + 500)).execute();
+    out.push(...rows.map(fromRow));
+  }
+  return out;
+}
+
 export async function findEvidenceBySha(k: Kysely<Database>, orgId: string, sha256: string): Promise<Evidence | undefined> {
   const r = await k.selectFrom('evidence').selectAll().where('org_id', '=', orgId).where('sha256', '=', sha256).orderBy('created_at').executeTakeFirst();
   return r ? fromRow(r) : undefined;
