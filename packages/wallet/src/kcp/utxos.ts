@@ -10,6 +10,7 @@ import type { Problem } from '@keygrade/errors';
 import { fromHex } from '../bytes.js';
 import { parseAmount } from '../psbt/amount.js';
 import { PsbtError } from '../psbt/errors.js';
+import { readRecords } from '../psbt/records.js';
 
 export interface SweepUtxo {
   txid: string;
@@ -67,36 +68,16 @@ export function parseUtxos(text: string, file: string): SweepUtxo[] {
       out.push({ txid: op[1]!.toLowerCase(), vout: Number(op[2]), sats, script: fromHex(spk.toLowerCase()), branch, index, where });
     }
   };
-  if (/\.csv$/i.test(file)) {
-    const lines = text.split(/\r?\n/);
-    const h = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('#'));
-    if (h < 0) throw new PsbtError('SWEEP_UTXOS_INVALID', `${file}: no UTXOs`);
-    const header = lines[h]!.split(',').map((c) => c.trim().toLowerCase());
-    const unknown = header.find((c) => !COLUMNS.includes(c));
-    if (unknown !== undefined || !header.includes('outpoint') || !header.includes('script_pubkey')) throw new PsbtError('SWEEP_UTXOS_INVALID', `${file}:${h + 1}: the header must name outpoint, amount_sat or amount_btc, script_pubkey (optional: branch, index)${unknown !== undefined ? `; unknown column ${JSON.stringify(unknown)}` : ''}`);
-    for (let i = h + 1; i < lines.length; i++) {
-      const l = lines[i]!;
-      if (l.trim() === '' || l.startsWith('#')) continue;
-      const cells = l.split(',').map((c) => c.trim());
-      if (cells.length !== header.length) {
-        problems.push({ file, line: i + 1, message: `${cells.length} columns, the header has ${header.length}` });
-        continue;
-      }
-      add(Object.fromEntries(header.map((c, k) => [c, cells[k]])), `${file}:${i + 1}`, { line: i + 1, path: '' });
-    }
-  } else {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new PsbtError('SWEEP_UTXOS_INVALID', `${file}: not JSON: ${(e as Error).message}`);
-    }
-    if (!Array.isArray(data)) throw new PsbtError('SWEEP_UTXOS_INVALID', `${file}: must be a JSON array of UTXOs (or a .csv file)`);
-    data.forEach((x, i) => {
-      if (typeof x !== 'object' || x === null || Array.isArray(x)) problems.push({ file, path: `${i}`, message: 'must be an object' });
-      else add(x as Record<string, unknown>, `${file}[${i}]`, { path: `${i}.` });
-    });
-  }
+  const table = {
+    code: 'SWEEP_UTXOS_INVALID',
+    columns: COLUMNS,
+    headerOk: (h: readonly string[]) => h.includes('outpoint') && h.includes('script_pubkey'),
+    headerHelp: 'outpoint, amount_sat or amount_btc, script_pubkey (optional: branch, index)',
+    jsonWhat: 'a JSON array of UTXOs',
+    elementWhat: 'an object',
+    emptyMessage: 'no UTXOs',
+  } as const;
+  for (const r of readRecords(text, file, table, problems)) add(r.fields, r.where, r.loc);
   if (problems.length > 0) throw new PsbtError('SWEEP_UTXOS_INVALID', `${file}: the UTXO list does not validate (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { problems });
   if (out.length === 0) throw new PsbtError('SWEEP_UTXOS_INVALID', `${file}: no UTXOs`);
   return out;

@@ -7,6 +7,7 @@
 import type { Problem } from '@keygrade/errors';
 import { parseAmount } from './amount.js';
 import { PsbtError } from './errors.js';
+import { readRecords } from './records.js';
 
 export interface PastSpend {
   time: Date;
@@ -44,38 +45,15 @@ export function parseSpendHistory(text: string, file: string): PastSpend[] {
     if (txid !== undefined && (typeof txid !== 'string' || !/^[0-9a-fA-F]{64}$/.test(txid))) at('txid', 'must be a transaction id (64 hex digits)');
     if (date && sats !== undefined && typeof asset === 'string') out.push({ time: date, sats, asset, txid: typeof txid === 'string' ? txid.toLowerCase() : undefined });
   };
-  if (/\.csv$/i.test(file)) {
-    const lines = text.split(/\r?\n/);
-    const headerIdx = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('#'));
-    if (headerIdx < 0) return [];
-    const header = lines[headerIdx]!.split(',').map((h) => h.trim().toLowerCase());
-    const unknown = header.filter((h) => !['time', 'amount', 'asset', 'txid'].includes(h));
-    if (!header.includes('time') || !header.includes('amount') || unknown.length > 0) {
-      throw new PsbtError('SPEND_HISTORY_INVALID', `${file}:${headerIdx + 1}: the header must name time and amount (and optionally asset, txid)${unknown.length ? `; unknown column ${JSON.stringify(unknown[0])}` : ''}`);
-    }
-    for (let i = headerIdx + 1; i < lines.length; i++) {
-      const l = lines[i]!;
-      if (l.trim() === '' || l.startsWith('#')) continue;
-      const cells = l.split(',').map((c) => c.trim());
-      if (cells.length !== header.length) {
-        problems.push({ file, line: i + 1, message: `${cells.length} columns, the header has ${header.length}` });
-        continue;
-      }
-      add(Object.fromEntries(header.map((h, k) => [h, cells[k]])), { line: i + 1, path: '' });
-    }
-  } else {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new PsbtError('SPEND_HISTORY_INVALID', `${file}: not JSON: ${(e as Error).message}`);
-    }
-    if (!Array.isArray(data)) throw new PsbtError('SPEND_HISTORY_INVALID', `${file}: must be a JSON array of spends (or a .csv file)`);
-    data.forEach((x, i) => {
-      if (typeof x !== 'object' || x === null || Array.isArray(x)) problems.push({ file, path: `${i}`, message: 'must be an object with time and amount' });
-      else add(x as Record<string, unknown>, { path: `${i}.` });
-    });
-  }
+  const table = {
+    code: 'SPEND_HISTORY_INVALID',
+    columns: ['time', 'amount', 'asset', 'txid'],
+    headerOk: (h: readonly string[]) => h.includes('time') && h.includes('amount'),
+    headerHelp: 'time and amount (and optionally asset, txid)',
+    jsonWhat: 'a JSON array of spends',
+    elementWhat: 'an object with time and amount',
+  } as const;
+  for (const r of readRecords(text, file, table, problems)) add(r.fields, r.loc);
   if (problems.length > 0) throw new PsbtError('SPEND_HISTORY_INVALID', `${file}: the spend history does not validate (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { problems });
   return out;
 }
