@@ -7,8 +7,19 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const en = JSON.parse(readFileSync(join(dir, 'en.json'), 'utf8')) as Record<string, string>;
-const zh = JSON.parse(readFileSync(join(dir, 'zh-CN.json'), 'utf8')) as Record<string, string>;
+const load = (lang: string): Record<string, string> => {
+  const out = JSON.parse(readFileSync(join(dir, `${lang}.json`), 'utf8')) as Record<string, string>;
+  for (const f of readdirSync(join(dir, 'parts')).filter((n) => n.endsWith(`.${lang}.json`))) {
+    const part = JSON.parse(readFileSync(join(dir, 'parts', f), 'utf8')) as Record<string, string>;
+    for (const [k, v] of Object.entries(part)) {
+      assert.ok(!(k in out), `${f}: ${k} is already defined elsewhere`);
+      out[k] = v;
+    }
+  }
+  return out;
+};
+const en = load('en');
+const zh = load('zh-CN');
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 test('zh-CN has the same keys as en', () => {

@@ -1,11 +1,22 @@
 /**
- * English and Simplified Chinese. Every UI string is a key of en.json; zh-CN.json has the same
+ * English and Simplified Chinese. Every UI string is a key of en.json or of a feature part
+ * (parts/<feature>.en.json); zh-CN.json has the same
  * keys (checked by catalogs.test.ts). `{name}` placeholders are filled from `vars`. The choice is
  * kept in localStorage (a language code only, never a secret) and sent to the report endpoint.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import enBase from './en.json';
+import zhCNBase from './zh-CN.json';
+// Feature catalogs: each feature keeps its messages in parts/<feature>.<lang>.json, merged here.
+import enCompliance from './parts/compliance.en.json';
+import zhCNCompliance from './parts/compliance.zh-CN.json';
+import enWallet from './parts/wallet.en.json';
+import zhCNWallet from './parts/wallet.zh-CN.json';
+import enKcp from './parts/kcp.en.json';
+import zhCNKcp from './parts/kcp.zh-CN.json';
+
+const en = { ...enBase, ...enCompliance, ...enWallet, ...enKcp };
+const zhCN: Record<string, string> = { ...zhCNBase, ...zhCNCompliance, ...zhCNWallet, ...zhCNKcp };
 
 export type MessageKey = keyof typeof en;
 export type Lang = 'en' | 'zh-CN';
