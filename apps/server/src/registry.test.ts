@@ -195,9 +195,32 @@ for (const backend of testBackends()) {
         assert.ok((await call(app, { method: 'POST', url: `/api/engagements/${e2}/certificate/signatures`, headers: as(who), payload: { keyid: key.keyid, sig: toBase64(key.sign(m2)) } })).status < 300);
       }
       assert.equal(((await call(app, { url: `/api/registry/certificates/${cert.id}` })).body.certificate as { status: { state: string; supersededBy: string } }).status.supersededBy, c2.id);
+      // A custodian in another organization relies on this system as a service provider (issue 10):
+      // the registry decides until when the provider counts, following the renewal to c2.
+      const custodian = await signUp(app);
+      const csys = (await call(app, { method: 'POST', url: `/api/orgs/${custodian.orgId}/systems`, headers: as(custodian), payload: { name: 'Exchange' } })).body.system as { id: string };
+      const caid = ((await call(app, { method: 'POST', url: `/api/systems/${csys.id}/assessments`, headers: as(custodian), payload: { edition: 'ccss-v9' } })).body.assessment as { id: string }).id;
+      assert.equal((await call(app, { method: 'PUT', url: `/api/assessments/${caid}/answers/2.03.3.1`, headers: as(custodian), payload: { status: 'in_place', version: 0 } })).status, 200);
+      const first = (await call(app, { url: `/api/registry/certificates/${cert.id}` })).body.certificate as { issuedAt: string; validUntil: string };
+      const provider = { id: 'PRV-VAULT', name: 'Vault', service: 'cold storage', certificate: { reference: cert.id, issuer: 'Keygrade registry', level: 2, issuedOn: first.issuedAt.slice(0, 10), expiresOn: '2099-12-31' } };
+      const added = await call(app, { method: 'POST', url: `/api/orgs/${custodian.orgId}/compliance/registers/providers`, headers: as(custodian), payload: provider });
+      assert.equal(added.status, 201, added.res.body);
+      const providerCheck = async () => ((await call(app, { url: `/api/orgs/${custodian.orgId}/compliance/registers/providers`, headers: as(custodian) })).body.registry as Record<string, { current: string; state: string; mismatches: string[]; endsOn: string }>)['PRV-VAULT']!;
+      const before = await providerCheck();
+      assert.deepEqual([before.current, before.state], [c2.id, 'active']);
+      assert.deepEqual(before.mismatches.map((m) => m.split(':')[0]), ['level', 'expiresOn'], 'the entry claims level 2 and a later expiry than the registry issued');
+      const compliance = async () => (await call(app, { url: `/api/assessments/${caid}/compliance`, headers: as(custodian) })).body as { requirements: { id: string; effective: string; reason?: string }[]; providerCertificates: Record<string, { state: string }> };
+      const holds = (await compliance()).requirements.find((r) => r.id === '2.03.3.1')!;
+      assert.equal(holds.effective, 'in_place', JSON.stringify(holds));
       const revoked = await call(app, { method: 'POST', url: `/api/certificates/${c2.id}/revoke`, headers: as(lead), payload: { reason: 'audit evidence found falsified' } });
       assert.equal(revoked.status, 200, revoked.res.body);
       assert.equal((await call(app, { method: 'POST', url: `/api/certificates/${c2.id}/revoke`, headers: as(lead), payload: { reason: 'again' } })).body.error, 'REGISTRY_STATE');
+      const lapsed = await compliance();
+      assert.equal(lapsed.providerCertificates['PRV-VAULT']!.state, 'revoked');
+      const r2033 = lapsed.requirements.find((r) => r.id === '2.03.3.1')!;
+      assert.equal(r2033.effective, 'not_in_place', 'the provider no longer counts once its certificate is revoked');
+      assert.match(r2033.reason ?? '', /Keygrade registry: certificate \S+ \(renewed as \S+\) revoked on \d{4}-\d\d-\d\d: audit evidence found falsified/);
+      assert.equal((await call(app, { url: `/api/orgs/${custodian.orgId}/compliance/registers/providers`, headers: as(owner) })).status, 404, 'another organization sees nothing');
       const revokedPage = await app.inject({ url: `/registry/certificates/${c2.id}` });
       assert.match(revokedPage.body, /revoked<\/span> since \S+: audit evidence found falsified/);
 

@@ -131,6 +131,23 @@ describe('evaluate on a simulated calendar', () => {
     );
   });
 
+  it('v9: a registry check replaces the dates the provider entry claims (a revocation ends it early)', () => {
+    const edition = v9();
+    const answers = allInPlace(edition);
+    const registers = v9Registers();
+    const summary = 'Keygrade registry: certificate CCSS-42 revoked on 2026-07-15: key compromise';
+    const ev = createEvaluator({ answers, registers, edition, providerChecks: new Map([['PRV-1', { issuedOn: '2026-01-01', endsOn: '2026-07-14', summary }]]) });
+    assert.equal(ev.at('2026-07-14').level, 3);
+    assert.equal(ev.at('2026-07-14').nextLapse, '2026-07-15');
+    const july = ev.at('2026-07-15');
+    assert.equal(july.level, 0);
+    assert.equal(req(july, '2.03.3.1').effective, 'not_in_place');
+    assert.match(req(july, '2.03.3.1').reason!, /providers\/PRV-1 \(service provider Custodian X\): Keygrade registry: certificate CCSS-42 revoked on 2026-07-15: key compromise; counted until 2026-07-14/);
+    // A check for another provider id changes nothing.
+    const other = createEvaluator({ answers, registers, edition, providerChecks: new Map([['PRV-9', { issuedOn: '2026-01-01', endsOn: '2026-01-02', summary }]]) });
+    assert.equal(other.at('2026-07-15').level, 3);
+  });
+
   it('training and rehearsal are both needed; no evidence leaves the answer as given', () => {
     const edition = v9();
     const r = v9Registers();

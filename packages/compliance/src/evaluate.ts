@@ -17,7 +17,7 @@ import { ComplianceError } from './errors.js';
 import type { Registers } from './registers.js';
 import { topicsForRequirement } from './requirements-map.js';
 import { buildSources, type EvidenceLink, type SourceMap } from './sources.js';
-import { bestOf, lapsesOn } from './validity.js';
+import { bestOf, lapsesOn, type ProviderCheck } from './validity.js';
 
 /** Statuses that rest on evidence and fall back to `not_in_place` when it lapses (not_applicable rests on a justification). */
 export const EVIDENCE_BACKED_STATUSES: readonly Status[] = ['in_place', 'in_place_comparable', 'qualified_in_place'];
@@ -81,6 +81,11 @@ export interface EvaluationInput {
   edition: Edition;
   /** The organization's validity rules (overrides of DEFAULT_VALIDITY). */
   validity?: Partial<ValidityConfig>;
+  /**
+   * Providers whose certificate the platform found in its registry, by provider id: the registry's
+   * window and state replace the dates the entry claims.
+   */
+  providerChecks?: ReadonlyMap<string, ProviderCheck>;
 }
 
 /** A prepared evaluation: sources and answers checked once, then evaluated on any day. */
@@ -107,7 +112,7 @@ export function createEvaluator(input: EvaluationInput): Evaluator {
     if (!isKeygradeError(cause)) throw cause;
     throw new ComplianceError('COMPLIANCE_INVALID_ANSWERS', cause.message, { problems: cause.problems, cause });
   }
-  const sources = buildSources(edition, registers, input.links ?? [], config);
+  const sources = buildSources(edition, registers, input.links ?? [], config, input.providerChecks ? { providerChecks: input.providerChecks } : {});
   const answered = score(edition, answers);
   return { edition, config, at: (now) => evaluateAt(edition, answers, answered, sources, todayOf(now)) };
 }

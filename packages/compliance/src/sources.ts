@@ -25,6 +25,7 @@ import {
   securityTestValidity,
   type PeopleFacet,
   type PlainEvidence,
+  type ProviderCheck,
   type ValidityState,
 } from './validity.js';
 
@@ -71,7 +72,7 @@ export type SourceMap = Map<string, EvidenceSource[]>;
 const TEST_LABEL = { security_audit: 'security audit', penetration_test: 'penetration test', smart_contract_audit: 'smart-contract audit' } as const;
 
 /** Every source a reference may name, by reference. */
-function catalogue(registers: Registers, cfg: ValidityConfig): Map<string, Omit<EvidenceSource, 'topic'>> {
+function catalogue(registers: Registers, cfg: ValidityConfig, providerChecks?: ReadonlyMap<string, ProviderCheck>): Map<string, Omit<EvidenceSource, 'topic'>> {
   const out = new Map<string, Omit<EvidenceSource, 'topic'>>();
   for (const t of registers.securityTests) {
     out.set(entryRef('securityTests', t.id), { ref: entryRef('securityTests', t.id), label: `${TEST_LABEL[t.kind]} ${t.id} by ${t.tester.name}`, state: (at) => securityTestValidity(t, at, cfg) });
@@ -83,7 +84,7 @@ function catalogue(registers: Registers, cfg: ValidityConfig): Map<string, Omit<
     out.set(entryRef('policies', p.id), { ref: entryRef('policies', p.id), label: `${POLICY_KIND_LABELS[p.kind]} ${p.id}`, state: (at) => policyValidity(p, at) });
   }
   for (const s of registers.providers) {
-    out.set(entryRef('providers', s.id), { ref: entryRef('providers', s.id), label: `service provider ${s.name}`, state: (at) => providerValidity(s, at) });
+    out.set(entryRef('providers', s.id), { ref: entryRef('providers', s.id), label: `service provider ${s.name}`, state: (at) => providerValidity(s, at, providerChecks?.get(s.id)) });
   }
   for (const d of registers.drills) {
     out.set(entryRef('drills', d.id), { ref: entryRef('drills', d.id), label: `KCP drill ${d.id}`, state: (at) => drillValidity(d, at, cfg) });
@@ -109,9 +110,9 @@ const FACET_TOPIC: Readonly<Record<PeopleFacet, EvidenceTopic>> = {
  * Builds the sources of every requirement of `edition`. Throws COMPLIANCE_INVALID_LINK listing
  * every link that is malformed, names a requirement the edition lacks, or a source that does not exist.
  */
-export function buildSources(edition: Edition, registers: Registers, links: readonly unknown[], cfg: ValidityConfig): SourceMap {
+export function buildSources(edition: Edition, registers: Registers, links: readonly unknown[], cfg: ValidityConfig, options: { providerChecks?: ReadonlyMap<string, ProviderCheck> } = {}): SourceMap {
   const index = indexEdition(edition);
-  const known = catalogue(registers, cfg);
+  const known = catalogue(registers, cfg, options.providerChecks);
   const map: SourceMap = new Map();
   const add = (requirementId: string, source: Omit<EvidenceSource, 'topic'> | undefined, topic: EvidenceTopic | typeof LINKED) => {
     if (!source || !index.requirement(requirementId)) return;

@@ -11,7 +11,8 @@
  *   screening check           completedOn .., passed only; expires when the organization says so
  *   acknowledgement           acknowledgedOn ..; stale once the acknowledged policy has a new version
  *   KCP drill                 performedOn .. + (validMonths ?? drillMonths) - 1 day
- *   service provider          certificate.issuedOn .. certificate.expiresOn
+ *   service provider          certificate.issuedOn .. certificate.expiresOn, or, when the certificate
+ *                             is in this Keygrade's registry, the registry's dates and lifecycle
  *   plain evidence            collectedOn (if any) .. expiresOn (if any)
  */
 import type { ValidityConfig } from './config.js';
@@ -88,9 +89,29 @@ export function policyValidity(p: Policy, at: IsoDate): ValidityState {
   });
 }
 
-/** A service provider: counts while its certificate is current. */
-export function providerValidity(s: ServiceProvider, at: IsoDate): ValidityState {
+/**
+ * What a certificate registry says of a provider's certificate, when the platform could look it up:
+ * the registry is then the authority for the window (a revocation or suspension ends it early).
+ */
+export interface ProviderCheck {
+  /** First day the registry's certificate counts. */
+  issuedOn: IsoDate;
+  /** Last day it counts: the day before a revocation or standing suspension, else its expiry. */
+  endsOn: IsoDate;
+  /** One line naming the registry, the certificate and its state, used in every reason. */
+  summary: string;
+}
+
+/** A service provider: counts while its certificate is current (per the registry when `check` is given). */
+export function providerValidity(s: ServiceProvider, at: IsoDate, check?: ProviderCheck): ValidityState {
   const c = s.certificate;
+  if (check) {
+    return window(at, check.issuedOn, check.endsOn, {
+      counts: `${check.summary}; counts until ${check.endsOn}`,
+      early: `${check.summary}; counts only from ${check.issuedOn}`,
+      late: `${check.summary}; counted until ${check.endsOn}`,
+    });
+  }
   return window(at, c.issuedOn, c.expiresOn, {
     counts: `certificate ${c.reference} (${c.issuer}) valid until ${c.expiresOn}`,
     early: `certificate ${c.reference} is issued only on ${c.issuedOn}`,

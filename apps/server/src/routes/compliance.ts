@@ -43,6 +43,7 @@ import {
   type EvidenceLink,
   type RegisterEntries,
   type RegisterKind,
+  type ServiceProvider,
   type Registers,
   dayNumber,
 } from '@keygrade/compliance';
@@ -91,6 +92,7 @@ import type { AppDeps } from '../app.js';
 import { BaseError } from '@keygrade/errors';
 import { ApiError, requireOrg, requireUser, type Permission } from '../authz.js';
 import { answersForScoring, scorecardOf } from '../domain/assessment-view.js';
+import { checkProviderCertificates, type ProviderRegistryCheck } from '../domain/provider-certificates.js';
 
 /** A request the routes refuse with field problems (400 INVALID_REQUEST, problems kept in the answer). */
 class InvalidRequest extends BaseError<'INVALID_REQUEST'> {}
@@ -120,21 +122,29 @@ interface Inputs {
   /** Links left out because their source was retired. */
   skipped: { requirement: string; source: string }[];
   validity: Record<string, unknown>;
+  /** Providers whose certificate is in this instance's registry, by provider id, checked as of now. */
+  registry: Map<string, ProviderRegistryCheck>;
 }
+
+/** What every assessment of one organization shares (cached across a monitor run). */
+type OrgData = Pick<Inputs, 'registers' | 'validity' | 'registry'>;
 
 /**
  * Everything an evaluation of the assessment needs besides answers: the org's registers, its
  * validity overrides, the explicit links, and the files linked to answers (a file counts until its
  * expiry date). Links to an entry that has been retired are skipped (and reported), not fatal.
  */
-async function inputsFor(k: Kysely<Database>, a: Pick<AssessmentRecord, 'id' | 'orgId'>, cache?: Map<string, Promise<{ registers: Registers; validity: Record<string, unknown> }>>): Promise<Inputs> {
-  const orgData = async () => ({ registers: await loadRegisters(k, a.orgId), validity: (await getComplianceSettings(k, a.orgId)).validity });
+async function inputsFor(k: Kysely<Database>, a: Pick<AssessmentRecord, 'id' | 'orgId'>, now: Date, cache?: Map<string, Promise<OrgData>>): Promise<Inputs> {
+  const orgData = async (): Promise<OrgData> => {
+    const registers = await loadRegisters(k, a.orgId);
+    return { registers, validity: (await getComplianceSettings(k, a.orgId)).validity, registry: await checkProviderCertificates(k, registers.providers, now) };
+  };
   let org = cache?.get(a.orgId);
   if (!org) {
     org = orgData();
     cache?.set(a.orgId, org);
   }
-  const { registers, validity } = await org;
+  const { registers, validity, registry } = await org;
   const known = knownSources(registers);
   const links: EvidenceLink[] = [];
   const skipped: Inputs['skipped'] = [];
@@ -150,13 +160,14 @@ async function inputsFor(k: Kysely<Database>, a: Pick<AssessmentRecord, 'id' | '
       links.push({ requirement, evidence: { sha256: f.sha256, description: f.title, ...(expiresOn ? { expiresOn } : {}) } });
     }
   }
-  return { registers, links, skipped, validity };
+  return { registers, links, skipped, validity, registry };
 }
 
-async function evaluatorFor(k: Kysely<Database>, catalog: Catalog, a: AssessmentRecord | { id: string; orgId: string; edition: string }, cache?: Parameters<typeof inputsFor>[2]) {
-  const inputs = await inputsFor(k, a, cache);
+async function evaluatorFor(k: Kysely<Database>, catalog: Catalog, a: AssessmentRecord | { id: string; orgId: string; edition: string }, now: Date, cache?: Parameters<typeof inputsFor>[3]) {
+  const inputs = await inputsFor(k, a, now, cache);
   const answers = answersForScoring(await getAnswers(k, a.id));
-  const evaluator = createEvaluator({ answers, registers: inputs.registers, links: inputs.links, edition: catalog.edition(a.edition), validity: inputs.validity });
+  const providerChecks = new Map([...inputs.registry].map(([id, c]) => [id, { issuedOn: c.issuedOn, endsOn: c.endsOn, summary: c.summary }]));
+  const evaluator = createEvaluator({ answers, registers: inputs.registers, links: inputs.links, edition: catalog.edition(a.edition), validity: inputs.validity, providerChecks });
   return { evaluator, inputs };
 }
 
@@ -166,7 +177,7 @@ async function evaluatorFor(k: Kysely<Database>, catalog: Catalog, a: Assessment
  * the registers do not support.
  */
 export async function effectiveLevelOf(k: Kysely<Database>, catalog: Catalog, a: { id: string; orgId: string; edition: string }, at: Date): Promise<LevelOrZero> {
-  const { evaluator } = await evaluatorFor(k, catalog, a);
+  const { evaluator } = await evaluatorFor(k, catalog, a, at);
   return evaluator.at(todayOf(at)).level;
 }
 
@@ -347,7 +358,7 @@ export async function runComplianceMonitor(deps: MonitorDeps, opts: MonitorOptio
   const day = opts.at ?? todayOf(runAt);
   const actor = opts.actor ?? 'system';
   const requestId = opts.requestId ?? randomUUID();
-  const cache = new Map<string, Promise<{ registers: Registers; validity: Record<string, unknown> }>>();
+  const cache = new Map<string, Promise<OrgData>>();
   const result: MonitorResult = { day, simulated, assessments: [], webhooks: [], notified: 0 };
 
   for (const a of await assessmentsToMonitor(k, opts.orgId)) {
@@ -355,7 +366,7 @@ export async function runComplianceMonitor(deps: MonitorDeps, opts: MonitorOptio
     let current: Evaluation;
     let skipped: Inputs['skipped'];
     try {
-      const { evaluator, inputs } = await evaluatorFor(k, deps.catalog, a, cache);
+      const { evaluator, inputs } = await evaluatorFor(k, deps.catalog, a, runAt, cache);
       current = evaluator.at(day);
       skipped = inputs.skipped;
     } catch (e) {
@@ -580,7 +591,8 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
       async (req) => {
         const all = await listComplianceEntries(k, req.params.orgId, { includeRetired: req.query.includeRetired });
         const registers = Object.fromEntries(REGISTER_KINDS.map((kind) => [kind, all.filter((e) => e.register === kind)])) as Record<RegisterKind, EntryView[]>;
-        return { registers };
+        const providers = registers.providers.filter((e) => e.retiredAt === null).map((e) => e.entry as ServiceProvider);
+        return { registers, registry: Object.fromEntries(await checkProviderCertificates(k, providers, now())) };
       },
     );
 
@@ -617,7 +629,13 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
     app.get(
       '/api/orgs/:orgId/compliance/registers/:register',
       { config: { permission: 'org:read' }, schema: { tags, summary: 'The entries of one register', params: registerParams, querystring: z.object({ includeRetired: z.stringbool().default(false) }) } },
-      async (req) => ({ register: req.params.register, entries: await listComplianceEntries(k, req.params.orgId, { register: req.params.register, includeRetired: req.query.includeRetired }) }),
+      async (req) => {
+        const entries = await listComplianceEntries(k, req.params.orgId, { register: req.params.register, includeRetired: req.query.includeRetired });
+        if (req.params.register !== 'providers') return { register: req.params.register, entries };
+        // Providers whose certificate is in this instance's registry: what the registry says, as of now.
+        const active = entries.filter((e) => e.retiredAt === null).map((e) => e.entry as ServiceProvider);
+        return { register: req.params.register, entries, registry: Object.fromEntries(await checkProviderCertificates(k, active, now())) };
+      },
     );
 
     app.post(
@@ -790,7 +808,7 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
       async (req) => {
         const { a } = await assessmentFor(req, req.params.assessmentId, 'org:read');
         const day = req.query.at ?? todayOf(now());
-        const { evaluator, inputs } = await evaluatorFor(k, catalog, a);
+        const { evaluator, inputs } = await evaluatorFor(k, catalog, a, now());
         const ev = evaluator.at(day);
         const [points, events, state] = await Promise.all([levelPoints(k, a.id), listComplianceEvents(k, a.id), getComplianceState(k, a.id)]);
         const history = points.map((pt) => ({ ...pt, reasons: events.filter((e) => e.at === pt.at && e.scope === 'system').map((e) => e.message) }));
@@ -804,6 +822,7 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
           aspects: ev.aspects,
           requirements: ev.requirements,
           skippedLinks: inputs.skipped,
+          providerCertificates: Object.fromEntries(inputs.registry),
           history,
           events,
         };
@@ -835,7 +854,7 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
         const edition = catalog.edition(a.edition);
         if (!indexEdition(edition).requirement(link.requirement)) throw new ComplianceError('COMPLIANCE_INVALID_LINK', `${link.requirement} is not a requirement of ${edition.id}`, { problems: [{ path: 'requirement', message: `not a requirement of ${edition.id}` }] });
         // The package checks the source and the dates exactly as the evaluation will.
-        const inputs = await inputsFor(k, a);
+        const inputs = await inputsFor(k, a, now());
         try {
           createEvaluator({ answers: {}, registers: inputs.registers, links: [link], edition, validity: inputs.validity });
         } catch (e) {
