@@ -384,6 +384,72 @@ for (const backend of testBackends()) {
       assert.match(hookNow.lastStatus, /^failed/);
     });
 
+    test('KCP protocol and grant/revoke requests (issue 8 item 6): recorded, validated, exported, and evidence for v9 1.04 and 2.04', async () => {
+      const clock = new Date('2026-06-01T12:00:00Z');
+      const { app } = await open({ now: () => clock });
+      const owner = await signUp(app);
+      const viewer = await signUp(app, { role: 'viewer', orgId: owner.orgId });
+      const foreign = await signUp(app);
+      const protocol = {
+        id: 'KCP-1',
+        version: '3',
+        owner: 'CISO',
+        approval: { by: 'Board', on: '2026-02-01' },
+        nextReview: '2027-02-01',
+        keyClasses: [{ name: 'cold signing keys', critical: true }],
+        roles: [{ name: 'incident lead', responsibilities: 'declares and coordinates', holders: ['K-1'], backups: ['K-2'] }],
+        steps: [{ action: 'sweep with keygrade kcp sweep', role: 'incident lead', within: '2 hours' }],
+        channels: [{ name: 'Signal group KCP', authentication: 'safety numbers verified in person' }],
+      };
+      const request = {
+        id: 'GR-1',
+        action: 'revoke',
+        person: 'K-4',
+        role: 'signer',
+        requestedBy: 'HR lead',
+        requestedOn: '2026-03-01',
+        channel: { name: 'ticket system', authentication: 'SSO with hardware key' },
+        performedBy: 'op-7',
+        performedOn: '2026-03-02',
+        checklist: [{ item: 'remove HSM user for K-4', done: true }],
+        attestation: { by: 'op-7', on: '2026-03-02' },
+      };
+      assert.equal((await call(app, { method: 'POST', url: reg(owner.orgId, 'kcpProtocols'), headers: as(viewer), payload: protocol })).status, 403);
+      const bad = await call(app, { method: 'POST', url: reg(owner.orgId, 'kcpProtocols'), headers: as(owner), payload: { ...protocol, steps: [{ action: 'x', role: 'janitor' }] } });
+      assert.equal(bad.status, 400);
+      assert.ok((bad.body.problems as { path: string; message: string }[]).some((p) => p.path === 'steps.0.role' && /role "janitor" is not one of/.test(p.message)), bad.res.body);
+      assert.equal((await call(app, { method: 'POST', url: reg(owner.orgId, 'kcpProtocols'), headers: as(owner), payload: protocol })).status, 201);
+      const unattested = await call(app, { method: 'POST', url: reg(owner.orgId, 'grantRevoke'), headers: as(owner), payload: { ...request, attestation: undefined } });
+      assert.equal(unattested.status, 400);
+      assert.match(unattested.body.message as string, /attestation: a performed request needs the attestation/);
+      assert.equal((await call(app, { method: 'POST', url: reg(owner.orgId, 'grantRevoke'), headers: as(owner), payload: request })).status, 201);
+      assert.equal((await call(app, { url: reg(owner.orgId, 'grantRevoke'), headers: as(foreign) })).status, 404);
+
+      // CSV out and back in: unchanged.
+      const csv = await app.inject({ url: `${reg(owner.orgId, 'grantRevoke')}/export?format=csv`, headers: as(owner) });
+      assert.equal(csv.statusCode, 200);
+      assert.match(csv.body.split('\n')[0]!, /channel\.authentication/);
+      const back = await call(app, { method: 'POST', url: `${reg(owner.orgId, 'grantRevoke')}/import?mode=merge`, headers: { ...as(owner), 'content-type': 'text/csv' }, payload: csv.body });
+      assert.deepEqual([back.status, back.body.unchanged], [200, 1], back.res.body);
+
+      // v9: the protocol evidences 2.04.1.x, the register 1.04.2.1 and 1.04.3.1; an unauthenticated request drops 1.04.2.1.
+      const sys = (await call(app, { method: 'POST', url: `/api/orgs/${owner.orgId}/systems`, headers: as(owner), payload: { name: 'Vault' } })).body.system as { id: string };
+      const aid = ((await call(app, { method: 'POST', url: `/api/systems/${sys.id}/assessments`, headers: as(owner), payload: { edition: 'ccss-v9' } })).body.assessment as { id: string }).id;
+      for (const r of ['2.04.1.1', '2.04.1.2', '2.04.1.3', '1.04.1.1', '1.04.2.1', '1.04.3.1']) assert.equal((await call(app, { method: 'PUT', url: `/api/assessments/${aid}/answers/${r}`, headers: as(owner), payload: { status: 'in_place', version: 0 } })).status, 200);
+      type View = { requirements: { id: string; effective: string; evidence: string; reason?: string; sources: { ref: string }[] }[] };
+      const view = async (at?: string) => (await call(app, { url: `/api/assessments/${aid}/compliance${at ? `?at=${at}` : ''}`, headers: as(owner) })).body as View;
+      const now = await view();
+      const r = (v: View, id: string) => v.requirements.find((x) => x.id === id)!;
+      for (const id of ['2.04.1.2', '1.04.2.1', '1.04.3.1']) assert.equal(r(now, id).evidence, 'valid', id);
+      assert.deepEqual(r(now, '1.04.2.1').sources.map((x) => x.ref), ['grantRevoke:channel']);
+      assert.equal(r(await view('2027-02-02'), '2.04.1.2').effective, 'not_in_place', 'the protocol lapses at its review date');
+      assert.equal((await call(app, { method: 'POST', url: reg(owner.orgId, 'grantRevoke'), headers: as(owner), payload: { ...request, id: 'GR-2', requestedOn: '2026-05-10', performedOn: '2026-05-11', attestation: { by: 'op-7', on: '2026-05-11' }, channel: { name: 'hallway conversation' } } })).status, 201);
+      const after = r(await view(), '1.04.2.1');
+      assert.equal(after.effective, 'not_in_place');
+      assert.match(after.reason ?? '', /1 of 2 grant\/revoke requests came through a channel without authentication \(GR-2\)/);
+      assert.equal(r(await view('2026-05-09'), '1.04.2.1').effective, 'in_place', 'before GR-2 was made, the channel facet held');
+    });
+
     test('owners are warned once when evidence will lapse within 30 days', async () => {
       let clock = new Date('2026-03-15T03:00:00Z');
       const { app, db } = await open({ now: () => clock });

@@ -14,6 +14,8 @@ export * from './schema/policies.js';
 export * from './schema/people.js';
 export * from './schema/providers.js';
 export * from './schema/drills.js';
+export * from './schema/kcp-protocols.js';
+export * from './schema/grant-revoke.js';
 export * from './registers.js';
 export * from './requirements-map.js';
 export * from './config.js';

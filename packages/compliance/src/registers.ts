@@ -7,13 +7,15 @@ import type { z } from 'zod';
 import type { Problem } from '@keygrade/errors';
 import { ComplianceError } from './errors.js';
 import { kcpDrillProblems, kcpDrillSchema, type KcpDrill } from './schema/drills.js';
+import { grantRevokeProblems, grantRevokeSchema, type GrantRevokeRequest } from './schema/grant-revoke.js';
+import { kcpProtocolProblems, kcpProtocolSchema, type KcpProtocol } from './schema/kcp-protocols.js';
 import { personProblems, personSchema, type Person } from './schema/people.js';
 import { policyProblems, policySchema, type Policy } from './schema/policies.js';
 import { serviceProviderProblems, serviceProviderSchema, type ServiceProvider } from './schema/providers.js';
 import { sanitizationEntrySchema, sanitizationProblems, type SanitizationEntry } from './schema/sanitization.js';
 import { securityTestProblems, securityTestSchema, type SecurityTest } from './schema/security-tests.js';
 
-export const REGISTER_KINDS = ['securityTests', 'sanitization', 'policies', 'people', 'providers', 'drills'] as const;
+export const REGISTER_KINDS = ['securityTests', 'sanitization', 'policies', 'people', 'providers', 'drills', 'kcpProtocols', 'grantRevoke'] as const;
 export type RegisterKind = (typeof REGISTER_KINDS)[number];
 
 /** Every register of one system. */
@@ -24,6 +26,8 @@ export interface Registers {
   people: Person[];
   providers: ServiceProvider[];
   drills: KcpDrill[];
+  kcpProtocols: KcpProtocol[];
+  grantRevoke: GrantRevokeRequest[];
 }
 
 /** The entry type of each register. */
@@ -34,6 +38,8 @@ export interface RegisterEntries {
   people: Person;
   providers: ServiceProvider;
   drills: KcpDrill;
+  kcpProtocols: KcpProtocol;
+  grantRevoke: GrantRevokeRequest;
 }
 
 interface RegisterSpec<K extends RegisterKind> {
@@ -50,11 +56,13 @@ export const REGISTERS: { readonly [K in RegisterKind]: RegisterSpec<K> } = {
   people: { noun: 'person', schema: personSchema, problems: personProblems },
   providers: { noun: 'service provider', schema: serviceProviderSchema, problems: serviceProviderProblems },
   drills: { noun: 'KCP drill', schema: kcpDrillSchema, problems: kcpDrillProblems },
+  kcpProtocols: { noun: 'key compromise protocol', schema: kcpProtocolSchema, problems: kcpProtocolProblems },
+  grantRevoke: { noun: 'grant/revoke request', schema: grantRevokeSchema, problems: grantRevokeProblems },
 };
 
 /** Empty registers, to start from. */
 export function emptyRegisters(): Registers {
-  return { securityTests: [], sanitization: [], policies: [], people: [], providers: [], drills: [] };
+  return { securityTests: [], sanitization: [], policies: [], people: [], providers: [], drills: [], kcpProtocols: [], grantRevoke: [] };
 }
 
 /** True for a register name. */

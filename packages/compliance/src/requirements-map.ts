@@ -11,6 +11,10 @@
  *     evidence nothing by themselves;
  *   - "trained and rehearsed" requirements need both a current KCP training of every keyholder and
  *     a current drill: both topics are listed, and evaluation asks every listed topic to be current.
+ *   - a structured KCP record (register `kcpProtocols`) is a key compromise protocol: it evidences
+ *     what a `key_compromise` policy does, and in v9 also the inventory of key classes (2.04.1.2);
+ *   - the grant/revoke register is read as a whole: authenticated request channels (2020/2021 1.6.2,
+ *     v9 1.04.2.1) and the attested audit trail (1.6.3, v9 1.04.3.1).
  * Editions that are not in the table (e.g. a locally added one) get no automatic links; explicit
  * evidence links still work for them.
  */
@@ -36,6 +40,9 @@ export const EVIDENCE_TOPICS = [
   'acknowledgement:responsibilities',
   'service-provider',
   'kcp-drill',
+  'kcp-protocol:key-classes',
+  'grant-revoke:channel',
+  'grant-revoke:trail',
 ] as const;
 export type EvidenceTopic = (typeof EVIDENCE_TOPICS)[number];
 
@@ -58,6 +65,8 @@ const COMPONENT_COMMON: EditionMap = {
   'people:background': levels('1.4.5', 3),
   'training:kcp': levels('1.5.2', 3),
   'kcp-drill': levels('1.5.2', 3),
+  'grant-revoke:channel': levels('1.6.2', 2, 3),
+  'grant-revoke:trail': levels('1.6.3', 3),
 };
 
 /** Requirement ids per edition and topic. */
@@ -90,6 +99,9 @@ export const EVIDENCE_MAP: Readonly<Record<string, EditionMap>> = {
     'service-provider': ['2.03.3.1'],
     'training:kcp': ['2.04.2.1'],
     'kcp-drill': ['2.04.2.1'],
+    'kcp-protocol:key-classes': ['2.04.1.2'],
+    'grant-revoke:channel': ['1.04.2.1'],
+    'grant-revoke:trail': ['1.04.3.1'],
   },
 };
 

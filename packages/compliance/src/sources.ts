@@ -16,6 +16,9 @@ import { dateOrderProblems, sha256, splitRequirementRef, text } from './schema/c
 import { POLICY_KIND_LABELS } from './schema/policies.js';
 import {
   drillValidity,
+  grantRevokeValidity,
+  GRANT_REVOKE_FACETS,
+  kcpProtocolValidity,
   peopleFacetValidity,
   PEOPLE_FACETS,
   plainEvidenceValidity,
@@ -50,7 +53,7 @@ export const evidenceLinkSchema = z
     requirement: text('requirement'),
     /** The edition the requirement id belongs to; links of other editions are skipped. Default: the evaluated edition. */
     edition: text('edition').optional(),
-    /** A register entry `<register>/<id>`, or a people facet `people:<facet>`. */
+    /** A register entry `<register>/<id>`, a people facet `people:<facet>` or a grant/revoke facet `grantRevoke:channel|trail`. */
     source: text('source').optional(),
     evidence: z
       .strictObject({
@@ -88,6 +91,14 @@ function catalogue(registers: Registers, cfg: ValidityConfig, providerChecks?: R
   }
   for (const d of registers.drills) {
     out.set(entryRef('drills', d.id), { ref: entryRef('drills', d.id), label: `KCP drill ${d.id}`, state: (at) => drillValidity(d, at, cfg) });
+  }
+  for (const p of registers.kcpProtocols) {
+    out.set(entryRef('kcpProtocols', p.id), { ref: entryRef('kcpProtocols', p.id), label: `key compromise protocol ${p.id}`, state: (at) => kcpProtocolValidity(p, at) });
+  }
+  if (registers.grantRevoke.length > 0) {
+    for (const facet of GRANT_REVOKE_FACETS) {
+      out.set(`grantRevoke:${facet}`, { ref: `grantRevoke:${facet}`, label: `grant/revoke register: ${facet === 'channel' ? 'authenticated request channels' : 'attested audit trail'}`, state: (at) => grantRevokeValidity(registers, facet, at) });
+    }
   }
   if (registers.people.length > 0) {
     for (const facet of PEOPLE_FACETS) {
@@ -146,6 +157,12 @@ export function buildSources(edition: Edition, registers: Registers, links: read
     covers(s.covers, entryRef('providers', s.id));
   }
   for (const d of registers.drills) byTopic('kcp-drill', entryRef('drills', d.id));
+  for (const p of registers.kcpProtocols) {
+    byTopic('policy:key_compromise', entryRef('kcpProtocols', p.id));
+    byTopic('kcp-protocol:key-classes', entryRef('kcpProtocols', p.id));
+    covers(p.covers, entryRef('kcpProtocols', p.id));
+  }
+  if (registers.grantRevoke.length > 0) for (const facet of GRANT_REVOKE_FACETS) byTopic(`grant-revoke:${facet}`, `grantRevoke:${facet}`);
   if (registers.people.length > 0) for (const facet of PEOPLE_FACETS) byTopic(FACET_TOPIC[facet], `people:${facet}`);
 
   const problems: Problem[] = [];
@@ -169,7 +186,7 @@ export function buildSources(edition: Edition, registers: Registers, links: read
     }
     const source = known.get(ref);
     if (!source) {
-      const hint = slash > 0 && isRegisterKind(ref.slice(0, slash)) ? `no entry ${ref.slice(slash + 1)} in ${ref.slice(0, slash)}` : 'write <register>/<id> or people:<facet>';
+      const hint = slash > 0 && isRegisterKind(ref.slice(0, slash)) ? `no entry ${ref.slice(slash + 1)} in ${ref.slice(0, slash)}` : 'write <register>/<id>, people:<facet> or grantRevoke:channel|trail';
       return void problems.push({ path: `links.${i}.source`, message: `unknown source ${ref} (${hint})` });
     }
     add(link.requirement, source, LINKED);

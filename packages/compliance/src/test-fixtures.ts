@@ -254,6 +254,44 @@ const drillArb = fc
   })
   .map(clean);
 
+const kcpProtocolArb = dateArb.chain((approved) =>
+  fc
+    .record({
+      id: idArb,
+      version: textArb,
+      title: opt(textArb),
+      owner: textArb,
+      approval: opt(fc.record({ by: textArb, on: fc.constant(approved) })),
+      nextReview: after(approved, 800),
+      keyClasses: fc.uniqueArray(fc.record({ name: textArb, critical: fc.boolean(), description: opt(textArb), keys: fc.array(textArb, { maxLength: 2 }) }).map(clean), { selector: (c) => c.name, minLength: 1, maxLength: 3 }),
+      roles: fc.uniqueArray(fc.record({ name: textArb, responsibilities: textArb, holders: fc.constant(['K-1']), backups: fc.constant(['K-2']) }), { selector: (r) => r.name, minLength: 1, maxLength: 3 }),
+      within: opt(textArb),
+      channels: fc.uniqueArray(fc.record({ name: textArb, authentication: textArb, purpose: opt(textArb) }).map(clean), { selector: (c) => c.name, minLength: 1, maxLength: 2 }),
+      covers: coversArb,
+      document: opt(evidenceArb),
+    })
+    // One step per role, each dealing with every class of key (a step without classes deals with all).
+    .map(({ within, ...p }) => clean({ ...p, steps: p.roles.map((r) => clean({ action: `act as ${r.name}`, role: r.name, keyClasses: [], within })) })),
+);
+
+const grantRevokeArb = dateArb.chain((requested) =>
+  fc
+    .record({
+      id: idArb,
+      action: fc.constantFrom('grant', 'revoke'),
+      person: textArb,
+      role: textArb,
+      reason: opt(textArb),
+      requestedBy: textArb,
+      requestedOn: fc.constant(requested),
+      channel: fc.record({ name: textArb, authentication: opt(textArb) }).map(clean),
+      performed: opt(after(requested, 30)),
+      checklist: fc.array(fc.record({ item: textArb, done: fc.boolean(), by: opt(textArb) }).map(clean), { minLength: 1, maxLength: 3 }),
+      evidence: opt(evidenceArb),
+    })
+    .map(({ performed, ...r }) => clean({ ...r, ...(performed ? { performedBy: 'op-1', performedOn: performed, attestation: { by: 'op-1', on: performed } } : {}) })),
+);
+
 const RAW: { [K in RegisterKind]: fc.Arbitrary<unknown> } = {
   securityTests: securityTestArb,
   sanitization: sanitizationArb,
@@ -261,6 +299,8 @@ const RAW: { [K in RegisterKind]: fc.Arbitrary<unknown> } = {
   people: personArb,
   providers: providerArb,
   drills: drillArb,
+  kcpProtocols: kcpProtocolArb,
+  grantRevoke: grantRevokeArb,
 };
 
 /** Valid, parsed entries of a register, with unique ids. */
@@ -276,4 +316,6 @@ export const registersArb: fc.Arbitrary<Registers> = fc.record({
   people: entriesArb('people'),
   providers: entriesArb('providers'),
   drills: entriesArb('drills'),
+  kcpProtocols: entriesArb('kcpProtocols'),
+  grantRevoke: entriesArb('grantRevoke'),
 });

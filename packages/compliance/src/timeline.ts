@@ -84,6 +84,7 @@ export function transitions(input: EvaluationInput, from: IsoDate, to: IsoDate):
   const recorded = new Set<IsoDate>();
   datesIn(input.registers, recorded);
   datesIn(input.links ?? [], recorded);
+  datesIn([...(input.providerChecks?.values() ?? [])], recorded);
   const candidates = new Set<IsoDate>();
   for (const d of recorded) {
     candidates.add(d);

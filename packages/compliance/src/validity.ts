@@ -11,6 +11,9 @@
  *   screening check           completedOn .., passed only; expires when the organization says so
  *   acknowledgement           acknowledgedOn ..; stale once the acknowledged policy has a new version
  *   KCP drill                 performedOn .. + (validMonths ?? drillMonths) - 1 day
+ *   KCP protocol              approval.on .. nextReview, only if approved
+ *   grant/revoke trail        read as a whole: every request so far came through an authenticated
+ *                             channel; every performed one has its checklist done and is attested
  *   service provider          certificate.issuedOn .. certificate.expiresOn, or, when the certificate
  *                             is in this Keygrade's registry, the registry's dates and lifecycle
  *   plain evidence            collectedOn (if any) .. expiresOn (if any)
@@ -19,6 +22,7 @@ import type { ValidityConfig } from './config.js';
 import { addDays, lastDayOfMonths, minUntil, type IsoDate } from './dates.js';
 import type { Registers } from './registers.js';
 import type { KcpDrill } from './schema/drills.js';
+import type { KcpProtocol } from './schema/kcp-protocols.js';
 import type { Person, PersonRole, TrainingTopic } from './schema/people.js';
 import type { Policy } from './schema/policies.js';
 import type { ServiceProvider } from './schema/providers.js';
@@ -128,6 +132,45 @@ export function drillValidity(d: KcpDrill, at: IsoDate, cfg: ValidityConfig): Va
     early: `not held until ${d.performedOn}`,
     late: `lapsed after ${until} (${m} months from ${d.performedOn})`,
   });
+}
+
+/** A key compromise protocol record: like a policy, from its approval to its next review, only if approved. */
+export function kcpProtocolValidity(p: KcpProtocol, at: IsoDate): ValidityState {
+  if (p.approval === undefined) return invalid(`version ${p.version} of the protocol is not approved`, p.nextReview);
+  return window(at, p.approval.on, p.nextReview, {
+    counts: `protocol version ${p.version} approved by ${p.approval.by} on ${p.approval.on}, covering ${p.keyClasses.length} key class${p.keyClasses.length === 1 ? '' : 'es'} and ${p.roles.length} role${p.roles.length === 1 ? '' : 's'}, next review ${p.nextReview}`,
+    early: `protocol version ${p.version} is approved only from ${p.approval.on}`,
+    late: `protocol version ${p.version} was due for review on ${p.nextReview} and has not been reviewed`,
+  });
+}
+
+/** The two things the grant/revoke register evidences as a whole. */
+export const GRANT_REVOKE_FACETS = ['channel', 'trail'] as const;
+export type GrantRevokeFacet = (typeof GRANT_REVOKE_FACETS)[number];
+
+const someIds = (list: { id: string }[]) => `${list.slice(0, 3).map((r) => r.id).join(', ')}${list.length > 3 ? ', …' : ''}`;
+
+/**
+ * The grant/revoke register read as a whole on a day. `channel`: at least one request is recorded and
+ * every request made so far came through a channel with authentication. `trail`: at least one request
+ * has been performed and every performed one has its checklist done and its performer's attestation.
+ * A record of what happened does not expire; a bad request spoils the facet from its own date on.
+ */
+export function grantRevokeValidity(registers: Registers, facet: GrantRevokeFacet, at: IsoDate): ValidityState {
+  if (facet === 'channel') {
+    const made = registers.grantRevoke.filter((r) => r.requestedOn <= at);
+    if (made.length === 0) return invalid('no grant/revoke request is recorded yet');
+    const open = made.filter((r) => r.channel.authentication === undefined);
+    if (open.length > 0) return invalid(`${open.length} of ${made.length} grant/revoke requests came through a channel without authentication (${someIds(open)})`);
+    return valid(undefined, null, `all ${made.length} grant/revoke request${made.length === 1 ? '' : 's'} came through authenticated channels`);
+  }
+  const done = registers.grantRevoke.filter((r) => r.performedOn !== undefined && r.performedOn <= at);
+  if (done.length === 0) return invalid('no grant/revoke request has been performed yet');
+  const unchecked = done.filter((r) => r.checklist.some((i) => !i.done));
+  if (unchecked.length > 0) return invalid(`${unchecked.length} performed request${unchecked.length === 1 ? ' has' : 's have'} checklist items not done (${someIds(unchecked)})`);
+  const unattested = done.filter((r) => r.attestation === undefined || r.attestation.on > at);
+  if (unattested.length > 0) return invalid(`${unattested.length} performed request${unattested.length === 1 ? ' is' : 's are'} not yet attested by the performer (${someIds(unattested)})`);
+  return valid(undefined, null, `${done.length} change${done.length === 1 ? '' : 's'} of access recorded, each with its checklist done and attested by the person who performed it`);
 }
 
 /** Evidence outside the registers (a file linked to a requirement), valid until its expiry date if any. */

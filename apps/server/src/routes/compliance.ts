@@ -28,6 +28,7 @@ import {
   importOscalAssessmentResults,
   isIsoDate,
   PEOPLE_FACETS,
+  GRANT_REVOKE_FACETS,
   registerFromCsv,
   registerFromYaml,
   registersFromYaml,
@@ -113,6 +114,7 @@ function knownSources(regs: Registers): Set<string> {
   const out = new Set<string>();
   for (const kind of REGISTER_KINDS) for (const e of regs[kind] as { id: string }[]) if (kind !== 'people') out.add(entryRef(kind, e.id));
   if (regs.people.length > 0) for (const f of PEOPLE_FACETS) out.add(`people:${f}`);
+  if (regs.grantRevoke.length > 0) for (const f of GRANT_REVOKE_FACETS) out.add(`grantRevoke:${f}`);
   return out;
 }
 
