@@ -28,3 +28,4 @@ export { csvField, readCsv, writeCsv, type CsvRow } from './io/csv-text.js';
 export * from './io/csv.js';
 export * from './io/yaml.js';
 export * from './io/oscal-import.js';
+export * from './io/files.js';

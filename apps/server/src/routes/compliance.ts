@@ -21,7 +21,6 @@ import {
   changeEvents,
   ComplianceError,
   createEvaluator,
-  emptyRegisters,
   entryProblems,
   entryRef,
   evidenceLinkSchema,
@@ -94,20 +93,13 @@ import { BaseError } from '@keygrade/errors';
 import { ApiError, requireOrg, requireUser, type Permission } from '../authz.js';
 import { answersForScoring, scorecardOf } from '../domain/assessment-view.js';
 import { checkProviderCertificates, type ProviderRegistryCheck } from '../domain/provider-certificates.js';
+import { applyRegisterImport, loadRegisters } from '../domain/register-io.js';
 
 /** A request the routes refuse with field problems (400 INVALID_REQUEST, problems kept in the answer). */
 class InvalidRequest extends BaseError<'INVALID_REQUEST'> {}
 
 // ---- evaluation inputs -------------------------------------------------------------------------
 
-/** The organization's active registers, as stored (every entry was validated when written). */
-async function loadRegisters(k: Kysely<Database>, orgId: string): Promise<Registers> {
-  const regs = emptyRegisters();
-  for (const e of await listComplianceEntries(k, orgId)) {
-    if ((REGISTER_KINDS as readonly string[]).includes(e.register)) (regs[e.register as RegisterKind] as unknown[]).push(e.entry);
-  }
-  return regs;
-}
 
 /** The references a link may name today: active entries and, with people recorded, the people facets. */
 function knownSources(regs: Registers): Set<string> {
@@ -513,14 +505,6 @@ const TEXT_TYPES = ['text/csv', 'text/yaml', 'application/yaml', 'application/x-
 
 type EntryView = Awaited<ReturnType<typeof listComplianceEntries>>[number];
 
-/** Counts of an import. */
-interface ImportCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-  retired: number;
-}
-
 export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?: WebhookOptions }): FastifyPluginAsync {
   const now = deps.now ?? (() => new Date());
   const k = deps.db.kysely;
@@ -546,36 +530,6 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
     const { value, problems } = entryProblems(kind, input, base);
     if (!value) throw new ComplianceError('COMPLIANCE_INVALID_ENTRY', `invalid ${kind} entry: ${problems[0]!.path}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, { problems });
     return value;
-  };
-
-  /** Writes a validated register file: creates, updates, keeps, and in `replace` mode retires what the file lacks. */
-  const applyImport = async (trx: Kysely<Database>, orgId: string, files: { kind: RegisterKind; entries: readonly { id: string }[] }[], mode: 'merge' | 'replace', by: { actor: string; at: Date }): Promise<ImportCounts> => {
-    const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, retired: 0 };
-    for (const { kind, entries } of files) {
-      const existing = new Map((await listComplianceEntries(trx, orgId, { register: kind, includeRetired: true })).map((e) => [e.id, e]));
-      const seen = new Set<string>();
-      for (const entry of entries) {
-        seen.add(entry.id);
-        const prior = existing.get(entry.id);
-        if (!prior || prior.retiredAt !== null) {
-          await createComplianceEntry(trx, orgId, kind, entry.id, entry, by);
-          counts.created++;
-        } else if (JSON.stringify(prior.entry) === JSON.stringify(entry)) counts.unchanged++;
-        else {
-          await updateComplianceEntry(trx, orgId, kind, entry.id, entry, prior.version, by);
-          counts.updated++;
-        }
-      }
-      if (mode === 'replace') {
-        for (const e of existing.values()) {
-          if (e.retiredAt === null && !seen.has(e.id)) {
-            await retireComplianceEntry(trx, orgId, kind, e.id, e.version, by);
-            counts.retired++;
-          }
-        }
-      }
-    }
-    return counts;
   };
 
   return async (root) => {
@@ -623,7 +577,7 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
         const p = await requireOrg(req, req.params.orgId, 'system:write');
         const regs = registersFromYaml(req.body, 'registers.yaml');
         const files = REGISTER_KINDS.map((kind) => ({ kind, entries: regs[kind] as { id: string }[] }));
-        const counts = await audited(k, who(req, p.actor), 'compliance.registers.import', `org:${req.params.orgId}`, (trx) => applyImport(trx, req.params.orgId, files, req.query.mode, { actor: p.actor, at: now() }), (c) => ({ mode: req.query.mode, ...c }));
+        const counts = await audited(k, who(req, p.actor), 'compliance.registers.import', `org:${req.params.orgId}`, (trx) => applyRegisterImport(trx, req.params.orgId, files, req.query.mode, { actor: p.actor, at: now() }), (c) => ({ mode: req.query.mode, ...c }));
         return { mode: req.query.mode, ...counts };
       },
     );
@@ -699,7 +653,7 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
           who(req, p.actor),
           'compliance.register.import',
           `org:${req.params.orgId}/${kind}`,
-          (trx) => applyImport(trx, req.params.orgId, [{ kind, entries }], req.query.mode, { actor: p.actor, at: now() }),
+          (trx) => applyRegisterImport(trx, req.params.orgId, [{ kind, entries }], req.query.mode, { actor: p.actor, at: now() }),
           (c) => ({ format: csv ? 'csv' : 'yaml', mode: req.query.mode, ...c }),
         );
         return { register: kind, mode: req.query.mode, ...counts };
