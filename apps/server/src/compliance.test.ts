@@ -518,6 +518,10 @@ for (const backend of testBackends()) {
       const t = await call(app, { method: 'POST', url: `/api/orgs/${owner.orgId}/compliance/webhook/test`, headers: as(owner) });
       assert.equal(t.status, 200, t.res.body);
       assert.match(String(t.body.status), /^refused: .*private, loopback/);
+      // A host name is checked on the addresses the connection uses (no DNS-rebinding window): localhost resolves to loopback.
+      assert.equal((await call(app, { method: 'PUT', url: `/api/orgs/${owner.orgId}/compliance/webhook`, headers: as(owner), payload: { url: 'http://localhost:9/hook' } })).status, 200);
+      const named = await call(app, { method: 'POST', url: `/api/orgs/${owner.orgId}/compliance/webhook/test`, headers: as(owner) });
+      assert.match(String(named.body.status), /^refused: .*private, loopback/);
     });
   });
 }

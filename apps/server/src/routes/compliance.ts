@@ -11,7 +11,10 @@
  * organization answer 404. Every change is written with its audit-log entry in one transaction.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -221,30 +224,63 @@ export interface WebhookOptions {
   webhookTimeoutMs?: number;
 }
 
+/** The refusal of a private, loopback or link-local destination (SSRF guard). */
+const PRIVATE_REFUSAL = 'the host resolves to a private, loopback or link-local address';
+
+/**
+ * A DNS lookup for the webhook's connection that refuses private addresses. The check runs on the
+ * very addresses the socket connects to, so a name that resolves to a public address when checked
+ * and to a private one when connecting (DNS rebinding) is refused too.
+ */
+function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const list = addresses as unknown as LookupAddress[];
+      if (list.length === 0 || (!allowPrivate && list.some((a) => isPrivateAddress(a.address)))) {
+        return callback(Object.assign(new Error(PRIVATE_REFUSAL), { code: 'EKEYGRADEPRIVATE' }), '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      return callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
+}
+
+/** One POST without redirects, through the guarded lookup, within `timeoutMs` overall. */
+function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, allowPrivate: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: guardedLookup(allowPrivate) }, (res) => {
+      res.resume();
+      clearTimeout(timer);
+      resolve(res.statusCode ?? 0);
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), timeoutMs);
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    req.end(body);
+  });
+}
+
 /**
  * POSTs a signed JSON body. Never throws: returns the outcome (`200`, `timeout`, `refused: …`) for
- * the record. Redirects are not followed; addresses are resolved and private ones refused unless allowed.
+ * the record. Redirects are not followed; private addresses are refused unless allowed, both for an
+ * address in the URL and for every address a host name resolves to when connecting.
  */
 async function deliver(url: string, secret: string, event: string, body: string, opts: WebhookOptions): Promise<string> {
   try {
     const u = new URL(url);
-    if (!opts.allowPrivateWebhooks) {
-      const host = u.hostname.replace(/^\[|\]$/g, '');
-      const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((r) => r.address);
-      if (addresses.length === 0 || addresses.some(isPrivateAddress)) return 'refused: the host resolves to a private, loopback or link-local address';
-    }
-    const res = await fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/json', 'user-agent': 'keygrade-webhook/1', 'x-keygrade-event': event, 'x-keygrade-delivery': randomUUID(), [SIGNATURE_HEADER]: signWebhookBody(secret, body) },
-      body,
-      signal: AbortSignal.timeout(opts.webhookTimeoutMs ?? 10_000),
-    });
-    await res.body?.cancel().catch(() => undefined);
-    return String(res.status);
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    // An address literal is connected to without a lookup: check it here.
+    if (!opts.allowPrivateWebhooks && isIP(host) && isPrivateAddress(host)) return `refused: ${PRIVATE_REFUSAL}`;
+    const headers = { 'content-type': 'application/json', 'user-agent': 'keygrade-webhook/1', 'x-keygrade-event': event, 'x-keygrade-delivery': randomUUID(), [SIGNATURE_HEADER]: signWebhookBody(secret, body) };
+    return String(await post(u, headers, body, opts.webhookTimeoutMs ?? 10_000, opts.allowPrivateWebhooks === true));
   } catch (e) {
-    const name = (e as Error).name;
-    return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : `failed: ${(e as Error).message.slice(0, 200)}`;
+    const err = e as Error & { code?: string };
+    if (err.code === 'EKEYGRADEPRIVATE') return `refused: ${PRIVATE_REFUSAL}`;
+    return err.name === 'TimeoutError' || err.name === 'AbortError' ? 'timeout' : `failed: ${(err.code ?? err.message).slice(0, 200)}`;
   }
 }
 
