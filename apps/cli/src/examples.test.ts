@@ -27,6 +27,14 @@ describe('examples/ score as documented in examples/README.md', () => {
       assert.deepEqual([s.systemLevel, s.complete], [level, true]);
     });
   }
+  it('examples/compliance/registers.yaml holds every register kind and validates', async () => {
+    const r = await keygrade(['registers', 'validate', 'examples/compliance/registers.yaml', '--json'], { cwd: root });
+    assert.equal(r.code, 0, r.stdout);
+    const v = JSON.parse(r.stdout) as { files: { registers: Record<string, number> }[] };
+    const counts = v.files[0]!.registers;
+    assert.deepEqual(Object.keys(counts).sort(), ['drills', 'grantRevoke', 'kcpProtocols', 'people', 'policies', 'providers', 'sanitization', 'securityTests']);
+    assert.ok(Object.values(counts).every((n) => n > 0), JSON.stringify(counts));
+  });
   it('v9: the only Level I gap is operator background checks (1.05.5.1)', async () => {
     const r = await keygrade(['gaps', 'examples/ccss-v9/acme-exchange.yaml', '--target', '1', '--json'], { cwd: root });
     const g = JSON.parse(r.stdout) as { aspects: { requirements: { id: string }[] }[] };
