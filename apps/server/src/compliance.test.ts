@@ -424,6 +424,12 @@ for (const backend of testBackends()) {
       assert.match(unattested.body.message as string, /attestation: a performed request needs the attestation/);
       assert.equal((await call(app, { method: 'POST', url: reg(owner.orgId, 'grantRevoke'), headers: as(owner), payload: request })).status, 201);
       assert.equal((await call(app, { url: reg(owner.orgId, 'grantRevoke'), headers: as(foreign) })).status, 404);
+      // Each active entry carries its validity today, by the rules the evaluation uses.
+      type Listed = { id: string; validity?: { valid: boolean; until: string | null; reason: string } };
+      const protocols = (await call(app, { url: reg(owner.orgId, 'kcpProtocols'), headers: as(viewer) })).body.entries as Listed[];
+      assert.deepEqual([protocols[0]!.validity?.valid, protocols[0]!.validity?.until], [true, '2027-02-01']);
+      const all = (await call(app, { url: `/api/orgs/${owner.orgId}/compliance/registers`, headers: as(viewer) })).body.registers as Record<string, Listed[]>;
+      assert.match(all.grantRevoke![0]!.validity!.reason, /^revoke performed on 2026-03-02 by op-7, attested on 2026-03-02$/);
 
       // CSV out and back in: unchanged.
       const csv = await app.inject({ url: `${reg(owner.orgId, 'grantRevoke')}/export?format=csv`, headers: as(owner) });

@@ -216,6 +216,9 @@ for (const backend of testBackends()) {
       assert.equal(revoked.status, 200, revoked.res.body);
       assert.equal((await call(app, { method: 'POST', url: `/api/certificates/${c2.id}/revoke`, headers: as(lead), payload: { reason: 'again' } })).body.error, 'REGISTRY_STATE');
       const lapsed = await compliance();
+      const listed = ((await call(app, { url: `/api/orgs/${custodian.orgId}/compliance/registers/providers`, headers: as(custodian) })).body.entries as { validity: { valid: boolean; reason: string } }[])[0]!;
+      assert.equal(listed.validity.valid, false);
+      assert.match(listed.validity.reason, /^Keygrade registry: certificate .* revoked on/);
       assert.equal(lapsed.providerCertificates['PRV-VAULT']!.state, 'revoked');
       const r2033 = lapsed.requirements.find((r) => r.id === '2.03.3.1')!;
       assert.equal(r2033.effective, 'not_in_place', 'the provider no longer counts once its certificate is revoked');

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { ComplianceError } from './errors.js';
 import { createEvaluator } from './evaluate.js';
 import { emptyRegisters, validateEntry, type RegisterKind } from './registers.js';
-import { grantRevokeValidity, kcpProtocolValidity } from './validity.js';
+import { DEFAULT_VALIDITY } from './config.js';
+import { entryValidity, grantRevokeValidity, kcpProtocolValidity } from './validity.js';
 import { registerFromCsv, registerToCsv } from './io/csv.js';
 import { allInPlace, catalog, v9 } from './test-fixtures.js';
 
@@ -128,6 +129,16 @@ describe('grant/revoke register', () => {
     assert.equal(grantRevokeValidity(registers, 'trail', '2026-05-03').valid, true);
     const unchecked = validateEntry('grantRevoke', { ...request, id: 'GR-3', checklist: [{ item: 'remove HSM user', done: false }] });
     assert.match(grantRevokeValidity({ ...registers, grantRevoke: [good, unchecked] }, 'trail', '2026-06-01').reason, /checklist items not done \(GR-3\)/);
+  });
+
+  it('each request has its own state for lists (entryValidity); people have none', () => {
+    const at = '2026-06-01';
+    assert.equal(entryValidity('grantRevoke', validateEntry('grantRevoke', request), at, DEFAULT_VALIDITY)!.reason, 'revoke performed on 2026-03-02 by op-7, attested on 2026-03-02');
+    assert.equal(entryValidity('grantRevoke', validateEntry('grantRevoke', { ...request, channel: { name: 'hallway' } }), at, DEFAULT_VALIDITY)!.reason, 'requested on 2026-03-01 through hallway, a channel without authentication');
+    const pending = validateEntry('grantRevoke', { ...request, performedBy: undefined, performedOn: undefined, attestation: undefined });
+    assert.equal(entryValidity('grantRevoke', pending, at, DEFAULT_VALIDITY)!.reason, 'requested on 2026-03-01, not performed yet');
+    assert.equal(entryValidity('kcpProtocols', validateEntry('kcpProtocols', protocol), at, DEFAULT_VALIDITY)!.until, '2027-02-01');
+    assert.equal(entryValidity('people', validateEntry('people', { id: 'K-1', roles: ['keyholder'] }), at, DEFAULT_VALIDITY), undefined);
   });
 
   it('evidences 2020 1.6.2/1.6.3 and v9 1.04.2.1/1.04.3.1; an unauthenticated request drops the level', () => {

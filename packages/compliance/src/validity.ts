@@ -20,9 +20,10 @@
  */
 import type { ValidityConfig } from './config.js';
 import { addDays, lastDayOfMonths, minUntil, type IsoDate } from './dates.js';
-import type { Registers } from './registers.js';
+import type { RegisterEntries, RegisterKind, Registers } from './registers.js';
 import type { KcpDrill } from './schema/drills.js';
 import type { KcpProtocol } from './schema/kcp-protocols.js';
+import type { GrantRevokeRequest } from './schema/grant-revoke.js';
 import type { Person, PersonRole, TrainingTopic } from './schema/people.js';
 import type { Policy } from './schema/policies.js';
 import type { ServiceProvider } from './schema/providers.js';
@@ -171,6 +172,46 @@ export function grantRevokeValidity(registers: Registers, facet: GrantRevokeFace
   const unattested = done.filter((r) => r.attestation === undefined || r.attestation.on > at);
   if (unattested.length > 0) return invalid(`${unattested.length} performed request${unattested.length === 1 ? ' is' : 's are'} not yet attested by the performer (${someIds(unattested)})`);
   return valid(undefined, null, `${done.length} change${done.length === 1 ? '' : 's'} of access recorded, each with its checklist done and attested by the person who performed it`);
+}
+
+/**
+ * One grant/revoke request on a day, for the register's list (the register evidences requirements as
+ * a whole, see grantRevokeValidity): it counts once performed, through an authenticated channel, with
+ * every checklist item done and the performer's attestation.
+ */
+export function grantRevokeRequestValidity(r: GrantRevokeRequest, at: IsoDate): ValidityState {
+  if (at < r.requestedOn) return invalid(`not requested until ${r.requestedOn}`, null, r.requestedOn);
+  if (r.channel.authentication === undefined) return invalid(`requested on ${r.requestedOn} through ${r.channel.name}, a channel without authentication`, null, r.requestedOn);
+  if (r.performedOn === undefined || at < r.performedOn) return invalid(`requested on ${r.requestedOn}, not performed yet`, null, r.requestedOn);
+  const open = r.checklist.filter((i) => !i.done).length;
+  if (open > 0) return invalid(`performed on ${r.performedOn} with ${open} checklist item${open === 1 ? '' : 's'} not done`, null, r.performedOn);
+  if (r.attestation === undefined || at < r.attestation.on) return invalid(`performed on ${r.performedOn}, not yet attested by ${r.performedBy ?? 'the performer'}`, null, r.performedOn);
+  return valid(r.performedOn, null, `${r.action} performed on ${r.performedOn} by ${r.performedBy ?? ''}, attested on ${r.attestation.on}`);
+}
+
+/**
+ * The validity of one register entry on a day, by the rules the evaluation uses (for lists and
+ * dashboards). Undefined for people, who count through the register-wide facets (peopleFacetValidity).
+ */
+export function entryValidity<K extends RegisterKind>(kind: K, entry: RegisterEntries[K], at: IsoDate, cfg: ValidityConfig, opts: { providerCheck?: ProviderCheck } = {}): ValidityState | undefined {
+  switch (kind) {
+    case 'securityTests':
+      return securityTestValidity(entry as SecurityTest, at, cfg);
+    case 'sanitization':
+      return sanitizationValidity(entry as SanitizationEntry, at);
+    case 'policies':
+      return policyValidity(entry as Policy, at);
+    case 'providers':
+      return providerValidity(entry as ServiceProvider, at, opts.providerCheck);
+    case 'drills':
+      return drillValidity(entry as KcpDrill, at, cfg);
+    case 'kcpProtocols':
+      return kcpProtocolValidity(entry as KcpProtocol, at);
+    case 'grantRevoke':
+      return grantRevokeRequestValidity(entry as GrantRevokeRequest, at);
+    default:
+      return undefined;
+  }
 }
 
 /** Evidence outside the registers (a file linked to a requirement), valid until its expiry date if any. */

@@ -103,3 +103,6 @@ export async function checkProviderCertificates(k: Kysely<Database>, providers: 
   }
   return out;
 }
+
+/** What the compliance rules need of a registry check (ProviderCheck of @keygrade/compliance). */
+export const toProviderCheck = (c: ProviderRegistryCheck) => ({ issuedOn: c.issuedOn, endsOn: c.endsOn, summary: c.summary });

@@ -26,6 +26,7 @@ import {
   createEvaluator,
   entryProblems,
   entryRef,
+  entryValidity,
   evidenceLinkSchema,
   importOscalAssessmentResults,
   isIsoDate,
@@ -95,7 +96,7 @@ import type { AppDeps } from '../app.js';
 import { BaseError } from '@keygrade/errors';
 import { ApiError, requireOrg, requireUser, type Permission } from '../authz.js';
 import { answersForScoring, scorecardOf } from '../domain/assessment-view.js';
-import { checkProviderCertificates, type ProviderRegistryCheck } from '../domain/provider-certificates.js';
+import { checkProviderCertificates, toProviderCheck, type ProviderRegistryCheck } from '../domain/provider-certificates.js';
 import { applyRegisterImport, loadRegisters } from '../domain/register-io.js';
 
 /** A request the routes refuse with field problems (400 INVALID_REQUEST, problems kept in the answer). */
@@ -163,7 +164,7 @@ async function inputsFor(k: Kysely<Database>, a: Pick<AssessmentRecord, 'id' | '
 async function evaluatorFor(k: Kysely<Database>, catalog: Catalog, a: AssessmentRecord | { id: string; orgId: string; edition: string }, now: Date, cache?: Parameters<typeof inputsFor>[3]) {
   const inputs = await inputsFor(k, a, now, cache);
   const answers = answersForScoring(await getAnswers(k, a.id));
-  const providerChecks = new Map([...inputs.registry].map(([id, c]) => [id, { issuedOn: c.issuedOn, endsOn: c.endsOn, summary: c.summary }]));
+  const providerChecks = new Map([...inputs.registry].map(([id, c]) => [id, toProviderCheck(c)]));
   const evaluator = createEvaluator({ answers, registers: inputs.registers, links: inputs.links, edition: catalog.edition(a.edition), validity: inputs.validity, providerChecks });
   return { evaluator, inputs };
 }
@@ -568,6 +569,25 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
     return value;
   };
 
+  /**
+   * Active entries with their validity today under the organization's rules (people excepted: they
+   * count by facet), and what this instance's registry says of the providers' certificates.
+   */
+  const withValidity = async (orgId: string, list: EntryView[]) => {
+    const at = now();
+    const today = todayOf(at);
+    const cfg = resolveValidity((await getComplianceSettings(k, orgId)).validity);
+    const providers = list.filter((e) => e.register === 'providers' && e.retiredAt === null).map((e) => e.entry as ServiceProvider);
+    const registry = await checkProviderCertificates(k, providers, at);
+    const entries = list.map((e) => {
+      if (e.retiredAt !== null || !(REGISTER_KINDS as readonly string[]).includes(e.register)) return e;
+      const check = e.register === 'providers' ? registry.get(e.id) : undefined;
+      const validity = entryValidity(e.register as RegisterKind, e.entry as never, today, cfg, check ? { providerCheck: toProviderCheck(check) } : {});
+      return validity ? { ...e, validity } : e;
+    });
+    return { entries, registry: Object.fromEntries(registry) };
+  };
+
   return async (root) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
     for (const type of TEXT_TYPES) app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_req, body, done) => done(null, body));
@@ -581,10 +601,9 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
       '/api/orgs/:orgId/compliance/registers',
       { config: { permission: 'org:read' }, schema: { tags, summary: 'Every register of the organization (retired entries with includeRetired=true)', params: orgParams, querystring: z.object({ includeRetired: z.stringbool().default(false) }) } },
       async (req) => {
-        const all = await listComplianceEntries(k, req.params.orgId, { includeRetired: req.query.includeRetired });
+        const { entries: all, registry } = await withValidity(req.params.orgId, await listComplianceEntries(k, req.params.orgId, { includeRetired: req.query.includeRetired }));
         const registers = Object.fromEntries(REGISTER_KINDS.map((kind) => [kind, all.filter((e) => e.register === kind)])) as Record<RegisterKind, EntryView[]>;
-        const providers = registers.providers.filter((e) => e.retiredAt === null).map((e) => e.entry as ServiceProvider);
-        return { registers, registry: Object.fromEntries(await checkProviderCertificates(k, providers, now())) };
+        return { registers, registry };
       },
     );
 
@@ -622,11 +641,8 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
       '/api/orgs/:orgId/compliance/registers/:register',
       { config: { permission: 'org:read' }, schema: { tags, summary: 'The entries of one register', params: registerParams, querystring: z.object({ includeRetired: z.stringbool().default(false) }) } },
       async (req) => {
-        const entries = await listComplianceEntries(k, req.params.orgId, { register: req.params.register, includeRetired: req.query.includeRetired });
-        if (req.params.register !== 'providers') return { register: req.params.register, entries };
-        // Providers whose certificate is in this instance's registry: what the registry says, as of now.
-        const active = entries.filter((e) => e.retiredAt === null).map((e) => e.entry as ServiceProvider);
-        return { register: req.params.register, entries, registry: Object.fromEntries(await checkProviderCertificates(k, active, now())) };
+        const { entries, registry } = await withValidity(req.params.orgId, await listComplianceEntries(k, req.params.orgId, { register: req.params.register, includeRetired: req.query.includeRetired }));
+        return { register: req.params.register, entries, ...(req.params.register === 'providers' ? { registry } : {}) };
       },
     );
 
