@@ -127,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(registryRoutes({ ...deps, evidence, reportHtml }));
   await app.register(registryPages(deps));
   await app.register((await import('./routes/compliance.js')).complianceRoutes({ ...deps, catalog }));
+  await app.register((await import('./routes/wallets.js')).walletRoutes({ ...deps, catalog })); // key inventory, wallet and PSBT checks (issue 8)
   await app.register((await import('./routes/web.js')).webRoutes()); // the web app at / (apps/web/dist)
   return app;
 }

@@ -11,6 +11,8 @@ import { SignIn } from './features/auth/sign-in';
 import { SignUp } from './features/auth/sign-up';
 import { ChecklistPage } from './features/checklist/checklist-page';
 import { GapsPage } from './features/checklist/gaps-page';
+import { NotificationsNavItem } from './features/compliance/notifications';
+import { compliancePage } from './features/compliance/routes';
 import { EvidenceLibrary } from './features/evidence/evidence-library';
 import { LogsPage } from './features/logs/logs-page';
 import { Members } from './features/orgs/members';
@@ -19,6 +21,7 @@ import { REGISTRY_PATH } from './features/registry/common';
 import { SigningKeysPage } from './features/registry/signing-keys-page';
 import { Dashboard } from './features/systems/dashboard';
 import { SystemPage } from './features/systems/system-page';
+import { WalletsPage } from './features/wallets/wallets-page';
 import { useLoad } from './hooks';
 import { LANGS, useI18n, type Lang } from './i18n/i18n';
 import { Link, match, navigate, useLocation } from './router';
@@ -82,6 +85,7 @@ function Shell({ orgId, children }: { orgId: string | null; children: ReactNode 
                   {t('nav.myAudits')}
                 </Link>
               </li>
+              <NotificationsNavItem />
               {isAuditor || path === '/signing-keys' ? (
                 <li>
                   <Link to="/signing-keys" aria-current={current('/signing-keys')}>
@@ -192,6 +196,7 @@ export function App() {
   } else {
     const s = state.session;
     let m: Record<string, string> | null;
+    let compliance: ReactNode | null;
     if (PUBLIC_PATHS.includes(path)) body = <Redirect to="/" />;
     else if (s.mfaRequired && !s.user.mfaEnabled && path !== '/mfa') body = <Redirect to={`/mfa?next=${encodeURIComponent(location)}`} />;
     else if (path === '/' || path === '') body = <Redirect to={s.memberships.length === 1 ? `/orgs/${seg(s.memberships[0]!.org.id)}` : '/orgs'} />;
@@ -206,8 +211,10 @@ export function App() {
     else if ((m = match('/orgs/:orgId/members', path))) body = <Members key={m.orgId} orgId={m.orgId!} />;
     else if ((m = match('/orgs/:orgId/evidence', path))) body = <EvidenceLibrary key={m.orgId} orgId={m.orgId!} />;
     else if ((m = match('/systems/:systemId', path))) body = <SystemPage key={location} systemId={m.systemId!} onOrg={onOrg} />;
+    else if ((m = match('/systems/:systemId/wallets', path))) body = <WalletsPage key={m.systemId} systemId={m.systemId!} onOrg={onOrg} />;
     else if ((m = match('/assessments/:id/checklist', path))) body = <ChecklistPage key={m.id} assessmentId={m.id!} onOrg={onOrg} />;
     else if ((m = match('/assessments/:id/gaps', path))) body = <GapsPage key={m.id} assessmentId={m.id!} onOrg={onOrg} />;
+    else if ((compliance = compliancePage(path, onOrg))) body = compliance;
     else body = <NotFound />;
   }
   return <Shell orgId={state.status === 'signed-in' ? (routeOrg ?? pageOrg) : null}>{body}</Shell>;

@@ -11,9 +11,10 @@ import * as m007 from './migrations/007-audits.js';
 import * as m008 from './migrations/008-registry.js';
 import * as m009 from './migrations/009-compliance.js';
 import * as m010 from './migrations/010-checkpoint-stamps.js';
+import * as m011 from './migrations/011-wallet-inventory.js';
 
 /** Every migration, in order. Each takes the dialect so one list serves SQLite and PostgreSQL. */
-const MIGRATIONS = { '001-transparency-log': m001, '002-tile-inner-hashes': m002, '003-accounts': m003, '004-assessments': m004, '005-assessment-revision': m005, '006-reserve-snapshots': m006, '007-audits': m007, '008-registry': m008, '009-compliance': m009, '010-checkpoint-stamps': m010 } as const;
+const MIGRATIONS = { '001-transparency-log': m001, '002-tile-inner-hashes': m002, '003-accounts': m003, '004-assessments': m004, '005-assessment-revision': m005, '006-reserve-snapshots': m006, '007-audits': m007, '008-registry': m008, '009-compliance': m009, '010-checkpoint-stamps': m010, '011-wallet-inventory': m011 } as const;
 
 function provider(db: Db): MigrationProvider {
   return {

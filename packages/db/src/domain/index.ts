@@ -7,3 +7,4 @@ export * from './reserves.js';
 export * from './audits.js';
 export * from './registry.js';
 export * from './compliance.js';
+export * from './wallets.js';

@@ -36,7 +36,14 @@ export function parseYamlInventory(text: string, file: string): Inventory {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) fail(file, doc.errors.map((e) => ({ file, line: lc.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! })));
-  const r = Inventory.safeParse(doc.toJS() ?? {});
+  let data: unknown;
+  try {
+    // toJS expands aliases with the yaml library's limit; an alias bomb is bad input, not a crash.
+    data = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  } catch (e) {
+    fail(file, [{ file, message: `the YAML cannot be read: ${(e as Error).message.split('\n')[0]!}` }]);
+  }
+  const r = Inventory.safeParse(data);
   if (!r.success) {
     fail(file, issues(r.error, (path) => {
       for (let n = path.length; n >= 0; n--) {

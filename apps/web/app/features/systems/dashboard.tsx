@@ -107,6 +107,7 @@ export function Dashboard({ orgId }: { orgId: string }) {
       <nav className="card quick-links" aria-label={t('nav.org')}>
         <Link to={`/orgs/${seg(orgId)}/evidence`}>{t('nav.evidence')}</Link>
         <Link to={`/orgs/${seg(orgId)}/members`}>{t('nav.members')}</Link>
+        <Link to={`/orgs/${seg(orgId)}/compliance`}>{t('compliance.registers.title')}</Link>
       </nav>
     </Page>
   );

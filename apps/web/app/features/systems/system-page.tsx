@@ -18,6 +18,7 @@ import { Reports } from './reports';
 import { ReservesSection } from './reserves';
 import { AuditsSection } from '../audits/system-audits';
 import { SystemCertificates } from '../registry/system-certificates';
+import { WalletsCard } from '../wallets/wallets-page';
 
 interface SystemAnswer {
   system: System;
@@ -124,6 +125,7 @@ export function SystemPage({ systemId, onOrg }: { systemId: string; onOrg(orgId:
       <ReservesSection systemId={systemId} canWrite={canWrite} />
       {orgId ? <AuditsSection systemId={systemId} orgId={orgId} canWrite={canWrite} assessments={assessments} /> : null}
       {orgId ? <SystemCertificates orgId={orgId} systemId={systemId} /> : null}
+      <WalletsCard systemId={systemId} />
     </Page>
   );
 }
@@ -138,6 +140,7 @@ function AssessmentLinks({ id }: { id: string }) {
       <Link className="btn" to={`/assessments/${seg(id)}/gaps`}>
         {t('system.gaps')}
       </Link>
+      <Link className="btn" to={`/assessments/${seg(id)}/compliance`}>{t('compliance.view.title')}</Link>
     </>
   );
 }
