@@ -137,6 +137,21 @@ for (const backend of testBackends()) {
       assert.equal((back.body.entry as { version: number }).version, 4);
       const hist = await call(app, { url, headers: as(viewer) });
       assert.deepEqual((hist.body.history as { version: number; retired: boolean }[]).map((h) => [h.version, h.retired]), [[1, false], [2, false], [3, true], [4, false]]);
+      type Version = { changes: { path: string; before?: unknown; after?: unknown; lines?: { op: string; text: string }[] }[] };
+      const versions = hist.body.history as Version[];
+      assert.deepEqual(versions[0]!.changes, []);
+      assert.deepEqual(versions[1]!.changes, [{ path: 'performedOn', before: '2026-03-10', after: '2026-03-11' }]);
+
+      // A policy's new version: the text diff line by line.
+      const purl = `${reg(owner.orgId, 'policies')}/entries/${policy.id}`;
+      const text2 = 'Keys are stored in HSMs.\nBackups are sealed and inspected quarterly.';
+      assert.equal((await call(app, { method: 'PUT', url: purl, headers: as(owner), payload: { version: 1, entry: { ...policy, version: '2', text: text2 } } })).status, 200);
+      const pchanges = ((await call(app, { url: purl, headers: as(viewer) })).body.history as Version[])[1]!.changes;
+      assert.deepEqual(pchanges.map((c) => c.path), ['version', 'text']);
+      assert.deepEqual(pchanges[1]!.lines, [
+        { op: '=', text: 'Keys are stored in HSMs.' },
+        { op: '+', text: 'Backups are sealed and inspected quarterly.' },
+      ]);
 
       // Validity settings: owners only, problems named under validity.
       const settings = `/api/orgs/${owner.orgId}/compliance/settings`;

@@ -236,6 +236,13 @@ describe('continuous compliance pages', { skip: SKIP }, () => {
     await policies.getByRole('button', { name: 'Import', exact: true }).click();
     await policies.getByText('Imported: 0 added, 1 changed, 0 unchanged, 0 retired.').waitFor();
     await policies.getByText(/Head of security/).waitFor();
+    // The history shows what the import changed, field by field.
+    await policies.getByRole('button', { name: 'History of POL-KS' }).click();
+    const history = page.getByRole('region', { name: 'History of POL-KS' });
+    await history.getByText('Changed from version 1').waitFor();
+    const change = history.locator('ul.changes li').filter({ hasText: 'owner' });
+    assert.equal(await change.locator('del').textContent(), 'CISO');
+    assert.equal(await change.locator('ins').textContent(), 'Head of security');
 
     // Webhook: the secret is shown once; a ping to a host that does not resolve reports why.
     const hook = page.getByRole('region', { name: 'Compliance webhook' });

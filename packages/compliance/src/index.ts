@@ -29,3 +29,4 @@ export * from './io/csv.js';
 export * from './io/yaml.js';
 export * from './io/oscal-import.js';
 export * from './io/files.js';
+export * from './diff.js';

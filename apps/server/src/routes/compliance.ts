@@ -50,6 +50,7 @@ import {
   type ServiceProvider,
   type Registers,
   dayNumber,
+  diffEntries,
 } from '@keygrade/compliance';
 import {
   addComplianceEvents,
@@ -719,7 +720,9 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
         const { orgId, register, entryId } = req.params;
         const entry = await getComplianceEntry(k, orgId, register, entryId);
         if (!entry) throw new ApiError(404, 'COMPLIANCE_ENTRY_NOT_FOUND', `no entry ${entryId} in ${register}`);
-        return { entry, history: await complianceEntryHistory(k, orgId, register, entryId) };
+        const history = await complianceEntryHistory(k, orgId, register, entryId);
+        // Each version with what changed since the one before (fields by path; multi-line text by line).
+        return { entry, history: history.map((v, i) => ({ ...v, changes: i === 0 ? [] : diffEntries(history[i - 1]!.entry, v.entry) })) };
       },
     );
 

@@ -18,7 +18,7 @@ import { Link, queryParam, useLocation } from '../../router';
 import { useSignedIn } from '../../session';
 import { EntryForm } from './entry-forms';
 import { maybe, registerLabel } from './labels';
-import type { ComplianceView, EntryRecord, EntryVersion, SourceEvaluation } from './types';
+import type { ComplianceView, EntryRecord, EntryVersion, FieldChange, SourceEvaluation } from './types';
 import { WebhookSettings } from './webhook-settings';
 
 type Registers = Record<string, EntryRecord[]>;
@@ -269,6 +269,7 @@ function EntryHistory({ orgId, kind, id }: { orgId: string; kind: string; id: st
                 <strong>{t('compliance.history.version', { version: v.version })}</strong> · {formatDate(v.at, lang)} · {v.by}
                 {v.retired ? ` · ${t('compliance.history.retired')}` : ''}
               </p>
+              {v.version > 1 && v.changes ? <Changes changes={v.changes} from={v.version - 1} /> : null}
               <details>
                 <summary>{t('compliance.history.show')}</summary>
                 <pre className="code">{JSON.stringify(v.entry, null, 2)}</pre>
@@ -280,6 +281,48 @@ function EntryHistory({ orgId, kind, id }: { orgId: string; kind: string; id: st
         <Loading />
       )}
     </section>
+  );
+}
+
+/** A value of a changed field, short. */
+const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** What changed since the previous version: each field by path, a multi-line text line by line. */
+function Changes({ changes, from }: { changes: FieldChange[]; from: number }) {
+  const { t } = useI18n();
+  if (changes.length === 0) return <p className="muted">{t('compliance.history.noChanges')}</p>;
+  return (
+    <div>
+      <p>{t('compliance.history.changes', { version: from })}</p>
+      <ul className="changes">
+        {changes.map((c) => (
+          <li key={c.path}>
+            <code>{c.path}</code>:{' '}
+            {c.lines ? (
+              <pre className="code diff">
+                {c.lines.map((l, i) => (
+                  <span key={i} className={l.op === '+' ? 'diff-add' : l.op === '-' ? 'diff-del' : undefined}>
+                    {`${l.op === '=' ? ' ' : l.op} ${l.text}\n`}
+                  </span>
+                ))}
+              </pre>
+            ) : c.before === undefined ? (
+              <>
+                <em>{t('compliance.history.added')}</em> {shown(c.after)}
+              </>
+            ) : c.after === undefined ? (
+              <>
+                <em>{t('compliance.history.removed')}</em> <del>{shown(c.before)}</del>
+              </>
+            ) : (
+              <>
+                <del>{shown(c.before)}</del> → <ins>{shown(c.after)}</ins>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -24,12 +24,22 @@ export interface EntryRecord {
   validity?: { valid: boolean; from?: string; until: string | null; reason: string };
 }
 
+/** A field changed between two versions of an entry (multi-line text with its line diff). */
+export interface FieldChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+  lines?: { op: '=' | '-' | '+'; text: string }[];
+}
+
 export interface EntryVersion {
   version: number;
   entry: Record<string, unknown>;
   retired: boolean;
   at: string;
   by: string;
+  /** What changed since the previous version (empty for the first). */
+  changes?: FieldChange[];
 }
 
 export interface SourceEvaluation {
