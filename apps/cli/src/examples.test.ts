@@ -30,7 +30,8 @@ describe('examples/ score as documented in examples/README.md', () => {
   it('examples/compliance/registers.yaml holds every register kind and validates', async () => {
     const r = await keygrade(['registers', 'validate', 'examples/compliance/registers.yaml', '--json'], { cwd: root });
     assert.equal(r.code, 0, r.stdout);
-    const v = JSON.parse(r.stdout) as { files: { registers: Record<string, number> }[] };
+    const v = JSON.parse(r.stdout) as { files: { registers: Record<string, number>; warnings: unknown[] }[] };
+    assert.deepEqual(v.files[0]!.warnings, [], 'every name the registers use resolves');
     const counts = v.files[0]!.registers;
     assert.deepEqual(Object.keys(counts).sort(), ['drills', 'grantRevoke', 'kcpProtocols', 'people', 'policies', 'providers', 'sanitization', 'securityTests']);
     assert.ok(Object.values(counts).every((n) => n > 0), JSON.stringify(counts));

@@ -445,6 +445,10 @@ for (const backend of testBackends()) {
       assert.deepEqual([protocols[0]!.validity?.valid, protocols[0]!.validity?.until], [true, '2027-02-01']);
       const all = (await call(app, { url: `/api/orgs/${owner.orgId}/compliance/registers`, headers: as(viewer) })).body.registers as Record<string, Listed[]>;
       assert.match(all.grantRevoke![0]!.validity!.reason, /^revoke performed on 2026-03-02 by op-7, attested on 2026-03-02$/);
+      // Names that do not resolve between registers are warnings (once there is a people register).
+      assert.equal((await call(app, { method: 'POST', url: reg(owner.orgId, 'people'), headers: as(owner), payload: { id: 'K-1', roles: ['keyholder'] } })).status, 201);
+      const warnings = (await call(app, { url: `/api/orgs/${owner.orgId}/compliance/registers`, headers: as(viewer) })).body.warnings as { ref: string; path: string; message: string }[];
+      assert.deepEqual(warnings.map((w) => `${w.ref} ${w.path}: ${w.message}`), ['kcpProtocols/KCP-1 roles.0.backups.0: backup of role "incident lead" K-2 is not in the people register', 'grantRevoke/GR-1 person: person K-4 is not in the people register']);
 
       // CSV out and back in: unchanged.
       const csv = await app.inject({ url: `${reg(owner.orgId, 'grantRevoke')}/export?format=csv`, headers: as(owner) });

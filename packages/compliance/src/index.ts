@@ -30,3 +30,4 @@ export * from './io/yaml.js';
 export * from './io/oscal-import.js';
 export * from './io/files.js';
 export * from './diff.js';
+export * from './cross-check.js';

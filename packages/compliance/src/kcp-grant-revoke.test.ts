@@ -11,6 +11,7 @@ import { emptyRegisters, validateEntry, type RegisterKind } from './registers.js
 import { DEFAULT_VALIDITY } from './config.js';
 import { entryValidity, grantRevokeValidity, kcpProtocolValidity } from './validity.js';
 import { registerFromCsv, registerToCsv } from './io/csv.js';
+import { crossCheckRegisters } from './cross-check.js';
 import { allInPlace, catalog, v9 } from './test-fixtures.js';
 
 const protocol = {
@@ -163,5 +164,26 @@ describe('grant/revoke register', () => {
     assert.deepEqual(registerFromCsv('grantRevoke', csv), entries);
     const protocols = [validateEntry('kcpProtocols', protocol)];
     assert.deepEqual(registerFromCsv('kcpProtocols', registerToCsv('kcpProtocols', protocols)), protocols);
+  });
+});
+
+describe('cross-checks between registers', () => {
+  it('names participants, role holders, requesters and acknowledged policies that do not resolve', () => {
+    const people = ['K-1', 'K-2', 'K-3'].map((id) => validateEntry('people', { id, roles: ['keyholder'], acknowledgements: id === 'K-3' ? [{ subject: 'policy', policyId: 'POL-9', acknowledgedOn: '2026-01-02' }] : [] }));
+    const registers = {
+      ...emptyRegisters(),
+      people,
+      kcpProtocols: [validateEntry('kcpProtocols', protocol)],
+      grantRevoke: [validateEntry('grantRevoke', request)],
+      drills: [validateEntry('drills', { id: 'D-1', scenario: 'x', performedOn: '2026-02-10', participants: ['K-1', 'K-7'] })],
+    };
+    assert.deepEqual(crossCheckRegisters(registers), [
+      { ref: 'drills/D-1', path: 'participants.1', message: 'participant K-7 is not in the people register' },
+      { ref: 'kcpProtocols/KCP-1', path: 'roles.1.holders.1', message: 'holder of role "signer" K-4 is not in the people register' },
+      { ref: 'kcpProtocols/KCP-1', path: 'roles.1.backups.0', message: 'backup of role "signer" K-5 is not in the people register' },
+      { ref: 'grantRevoke/GR-1', path: 'person', message: 'person K-4 is not in the people register' },
+      { ref: 'people/K-3', path: 'acknowledgements.0.policyId', message: 'policy POL-9 is not in the policies register' },
+    ]);
+    assert.deepEqual(crossCheckRegisters({ ...registers, people: [] }).map((w) => w.ref), [], 'without a people register, names are not checked');
   });
 });

@@ -3,7 +3,7 @@ import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT } from '../exit.js';
 import { readInput } from '../files.js';
 import { out, type Io } from '../io.js';
-import { parseRegisterFile } from '@keygrade/compliance';
+import { crossCheckRegisters, parseRegisterFile, REGISTER_KINDS, type Registers } from '@keygrade/compliance';
 import { formatOf, REGISTER_OPTION, registerOf } from './registers-shared.js';
 
 export const spec: CommandSpec = {
@@ -29,7 +29,9 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     const format = formatOf(file, values.format as string | undefined);
     try {
       const files = parseRegisterFile(readInput(io, file), file, format, registerOf(file, format, values.register as string | undefined));
-      return { file, valid: true, registers: Object.fromEntries(files.filter((f) => f.entries.length > 0 || files.length === 1).map((f) => [f.kind, f.entries.length])), problems: [] };
+      // A file of every register is cross-checked too (warnings only: registers may arrive in any order).
+      const warnings = files.length === REGISTER_KINDS.length ? crossCheckRegisters(Object.fromEntries(files.map((f) => [f.kind, f.entries])) as unknown as Registers) : [];
+      return { file, valid: true, registers: Object.fromEntries(files.filter((f) => f.entries.length > 0 || files.length === 1).map((f) => [f.kind, f.entries.length])), problems: [], warnings };
     } catch (e) {
       if (!isKeygradeError(e)) throw e;
       return { file, valid: false, message: e.message, problems: e.problems.length > 0 ? e.problems : [{ file, message: e.message }] };
@@ -38,7 +40,10 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   if (values.json) out(io, JSON.stringify({ valid: results.every((r) => r.valid), files: results }, null, 2));
   else {
     for (const r of results) {
-      if (r.valid) out(io, `${r.file}: valid (${Object.entries(r.registers ?? {}).map(([k, n]) => `${k}: ${n} entr${n === 1 ? 'y' : 'ies'}`).join(', ') || 'no entries'})`);
+      if (r.valid) {
+        out(io, `${r.file}: valid (${Object.entries(r.registers ?? {}).map(([k, n]) => `${k}: ${n} entr${n === 1 ? 'y' : 'ies'}`).join(', ') || 'no entries'})`);
+        for (const w of r.warnings ?? []) out(io, `  warning: ${w.ref} ${w.path}: ${w.message}`);
+      }
       else {
         out(io, `${r.file}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`);
         for (const p of r.problems) out(io, `  ${formatProblem(p)}`);

@@ -47,6 +47,11 @@ describe('keygrade registers validate (offline)', () => {
     const problems = res.files[0]!.problems;
     assert.ok(problems.some((p) => p.line === 2 && /tester\.relation/.test(p.path ?? '') && /internal, third_party/.test(p.message)), JSON.stringify(problems));
     assert.ok(problems.some((p) => p.line === 2 && /performedOn/.test(p.path ?? '')), JSON.stringify(problems));
+    // A file of every register is cross-checked: a drill participant missing from the people register is a warning.
+    write(cwd, 'all.yaml', 'keygrade: compliance-registers/v1\npeople:\n  - { id: K-1, roles: [keyholder] }\ndrills:\n  - { id: D-1, scenario: lost share, performedOn: 2026-02-10, participants: [K-1, K-9] }\n');
+    const warned = await keygrade(['registers', 'validate', 'all.yaml'], { cwd });
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(warned.stdout, /warning: drills\/D-1 participants\.1: participant K-9 is not in the people register/);
     const unnamed = await keygrade(['registers', 'validate', 'bad.csv'], { cwd });
     assert.equal(unnamed.code, 2);
     assert.match(unnamed.stderr, /say which with --register/);

@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { indexEdition, roman, type Catalog, type LevelOrZero } from '@keygrade/catalog';
 import {
   changeEvents,
+  crossCheckRegisters,
   ComplianceError,
   createEvaluator,
   entryProblems,
@@ -604,7 +605,9 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
       async (req) => {
         const { entries: all, registry } = await withValidity(req.params.orgId, await listComplianceEntries(k, req.params.orgId, { includeRetired: req.query.includeRetired }));
         const registers = Object.fromEntries(REGISTER_KINDS.map((kind) => [kind, all.filter((e) => e.register === kind)])) as Record<RegisterKind, EntryView[]>;
-        return { registers, registry };
+        // References between registers that do not resolve (a drill participant not in the people register, …).
+        const active = Object.fromEntries(REGISTER_KINDS.map((kind) => [kind, registers[kind].filter((e) => e.retiredAt === null).map((e) => e.entry)])) as unknown as Registers;
+        return { registers, registry, warnings: crossCheckRegisters(active) };
       },
     );
 

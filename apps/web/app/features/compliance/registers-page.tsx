@@ -18,7 +18,7 @@ import { Link, queryParam, useLocation } from '../../router';
 import { useSignedIn } from '../../session';
 import { EntryForm } from './entry-forms';
 import { maybe, registerLabel } from './labels';
-import type { ComplianceView, EntryRecord, EntryVersion, FieldChange, SourceEvaluation } from './types';
+import type { ComplianceView, EntryRecord, EntryVersion, FieldChange, RegisterWarning, SourceEvaluation } from './types';
 import { WebhookSettings } from './webhook-settings';
 
 type Registers = Record<string, EntryRecord[]>;
@@ -52,7 +52,7 @@ export function RegistersPage({ orgId, onOrg }: { orgId: string; onOrg(orgId: st
   const canWrite = role === 'owner' || role === 'security_lead';
   const isOwner = role === 'owner';
   const [showRetired, setShowRetired] = useState(false);
-  const regs = useLoad(() => api<{ registers: Registers }>(`/api/orgs/${seg(orgId)}/compliance/registers${showRetired ? '?includeRetired=true' : ''}`), [orgId, showRetired]);
+  const regs = useLoad(() => api<{ registers: Registers; warnings?: RegisterWarning[] }>(`/api/orgs/${seg(orgId)}/compliance/registers${showRetired ? '?includeRetired=true' : ''}`), [orgId, showRetired]);
   const validity = useLoad(() => validityByRef(orgId), [orgId, regs.data]);
   const kinds = Object.keys(regs.data?.registers ?? {});
   const wanted = queryParam('register');
@@ -72,6 +72,19 @@ export function RegistersPage({ orgId, onOrg }: { orgId: string; onOrg(orgId: st
             </Link>
           ))}
         </nav>
+      ) : null}
+      {regs.data?.warnings && regs.data.warnings.length > 0 ? (
+        <section className="card" aria-labelledby="register-warnings-h">
+          <h2 id="register-warnings-h">{t('compliance.warnings.title')}</h2>
+          <p className="muted">{t('compliance.warnings.intro')}</p>
+          <ul>
+            {regs.data.warnings.map((w) => (
+              <li key={`${w.ref} ${w.path}`}>
+                <code>{w.ref}</code> <code>{w.path}</code>: {w.message}
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {kind && regs.data ? (
         <RegisterSection

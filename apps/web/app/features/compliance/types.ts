@@ -24,6 +24,13 @@ export interface EntryRecord {
   validity?: { valid: boolean; from?: string; until: string | null; reason: string };
 }
 
+/** A name one register uses that another lacks (a drill participant not in the people register, …). */
+export interface RegisterWarning {
+  ref: string;
+  path: string;
+  message: string;
+}
+
 /** A field changed between two versions of an entry (multi-line text with its line diff). */
 export interface FieldChange {
   path: string;
