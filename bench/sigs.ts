@@ -1,14 +1,15 @@
 /**
  * Nonce-reuse scan and address-derivation benchmark (issue 8, item 8).
  *
- *   node --conditions=keygrade-source --import tsx bench/sigs.ts [--signatures 10000000] [--per-tx 10] [--skip-baseline]
+ *   node --conditions=keygrade-source --import tsx bench/sigs.ts [--signatures 10000000] [--per-tx 10] [--skip-baseline] [--skip-derivation] [--keep <file>]
  *
  * Writes a transactions file in the `keygrade sigs scan` format (one raw transaction per line,
  * --per-tx P2WPKH-shaped inputs each, random r and s, compressed keys drawn from 1,000 synthetic
  * ones) with five planted pairs of real, validly signed P2WPKH spends that share a nonce (with
  * their prevouts, so the keys must be recovered). Then, each in its own child process so peak RSS
  * is measured separately:
- *   keygrade  the CLI command itself: main(['sigs', 'scan', file, '--json', '--reveal-keys'])
+ *   keygrade  the CLI command itself: main(['sigs', 'scan', file, '--json', '--reveal-keys']) (default
+ *             threads: one per core up to 4 for a file this large; CPU time counts every thread)
  *   baseline  a plain JavaScript scan: readline, the reference extraction (@scure/btc-signer's
  *             RawTx decoder), and a Map from r hex to the first location
  * and prints time, peak RSS and the ratio, and checks that every planted reuse was found.
@@ -16,7 +17,7 @@
  * @scure/btc-signer derivation of the same addresses.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -98,7 +99,7 @@ function reuseLine(d: bigint, k: bigint, seed: string): string {
   return `${bytesToHex(raw)} 50000:${bytesToHex(pay.script)}`;
 }
 
-function generate(path: string, sigs: number, perTx: number): { planted: { r: string; d: string }[]; lines: number } {
+function generate(path: string, sigs: number, perTx: number, write = true): { planted: { r: string; d: string }[]; lines: number } {
   let x = 0x9e3779b9;
   const rnd = () => {
     x ^= x << 13;
@@ -117,6 +118,8 @@ function generate(path: string, sigs: number, perTx: number): { planted: { r: st
     const k = bytesToNumberBE(sha256(utf8(`planted nonce ${i}`))) % N;
     return { d, k, r: Fn.create(secp256k1.Point.BASE.multiply(k).x), at: [Math.floor(((i + 0.2) / 5) * (sigs / perTx)), Math.floor(((i + 0.7) / 5) * (sigs / perTx))] };
   });
+  const result = () => planted.map((p) => ({ r: p.r.toString(16).padStart(64, '0'), d: p.d.toString(16).padStart(64, '0') }));
+  if (!write) return { planted: result(), lines: Math.ceil(sigs / perTx) + 5 };
   const fd = openSync(path, 'w');
   const chunk = Buffer.alloc(1 << 24);
   let o = 0;
@@ -150,7 +153,7 @@ function generate(path: string, sigs: number, perTx: number): { planted: { r: st
   }
   writeSync(fd, chunk, 0, o);
   closeSync(fd);
-  return { planted: planted.map((p) => ({ r: p.r.toString(16).padStart(64, '0'), d: p.d.toString(16).padStart(64, '0') })), lines };
+  return { planted: result(), lines };
 }
 
 function child(mode: string, file: string): ChildResult {
@@ -165,13 +168,16 @@ const sigs = opt('signatures', 10_000_000);
 const perTx = Math.min(250, opt('per-tx', 10));
 console.log(`Keygrade nonce-reuse scan benchmark — ${new Date().toISOString()}`);
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-const dir = mkdtempSync(join(tmpdir(), 'keygrade-bench-sigs-'));
-const file = join(dir, 'history.txt');
+// --keep <path>: write the input there and keep it (reused by later runs with the same options).
+const keep = args.includes('--keep') ? args[args.indexOf('--keep') + 1] : undefined;
+const dir = keep ? undefined : mkdtempSync(join(tmpdir(), 'keygrade-bench-sigs-'));
+const file = keep ?? join(dir!, 'history.txt');
 try {
   let t0 = process.hrtime.bigint();
-  const { planted, lines } = generate(file, sigs, perTx);
+  const reused = keep !== undefined && existsSync(file);
+  const { planted, lines } = generate(file, sigs, perTx, !reused);
   console.log(`load        ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min) before the scans`);
-  console.log(`input       ${sigs.toLocaleString('en-US')} signatures in ${lines.toLocaleString('en-US')} transactions (${perTx} inputs each), ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB, written in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s; 5 planted same-key reuses`);
+  console.log(`input       ${sigs.toLocaleString('en-US')} signatures in ${lines.toLocaleString('en-US')} transactions (${perTx} inputs each), ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB, ${reused ? 'reused' : `written in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`}; 5 planted same-key reuses`);
   const check = (name: string, r: ChildResult, keys: boolean) => {
     const missing = planted.filter((p) => !r.findings.some((f) => f.r === p.r && (!keys || f.recovered.includes(p.d))));
     const extra = r.findings.filter((f) => !planted.some((p) => p.r === f.r));
@@ -179,14 +185,16 @@ try {
   };
   const kg = child('keygrade', file);
   check('keygrade', kg, true);
-  console.log(`keygrade    ${kg.seconds.toFixed(2)} s wall (${kg.cpuSeconds.toFixed(2)} s CPU), peak RSS ${mb(kg.maxRssKb)}, ${(sigs / kg.seconds / 1e6).toFixed(2)} M signatures/s; 5/5 planted reuses found, 5/5 keys recovered (target ≤ 10 s, ≤ 2 GB)`);
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`keygrade    ${kg.seconds.toFixed(2)} s wall (${kg.cpuSeconds.toFixed(2)} s CPU), peak RSS ${mb(kg.maxRssKb)}, ${(sigs / kg.seconds / 1e6).toFixed(2)} M signatures/s; 5/5 planted reuses found, 5/5 keys recovered (target ≤ 10 s, ≤ 2 GB); load after ${load()}`);
   if (!args.includes('--skip-baseline')) {
     const base = child('baseline', file);
     check('baseline', base, false);
-    console.log(`baseline    ${base.seconds.toFixed(2)} s wall (${base.cpuSeconds.toFixed(2)} s CPU), peak RSS ${mb(base.maxRssKb)}, ${(sigs / base.seconds / 1e6).toFixed(2)} M signatures/s (readline + RawTx decoder + Map of r hex; finds the r values, recovers nothing)`);
+    console.log(`baseline    ${base.seconds.toFixed(2)} s wall (${base.cpuSeconds.toFixed(2)} s CPU), peak RSS ${mb(base.maxRssKb)}, ${(sigs / base.seconds / 1e6).toFixed(2)} M signatures/s (readline + RawTx decoder + Map of r hex; finds the r values, recovers nothing); load after ${load()}`);
     console.log(`ratio       wall ${(base.seconds / kg.seconds).toFixed(2)}× faster, CPU ${(base.cpuSeconds / kg.cpuSeconds).toFixed(2)}× less, memory ${(base.maxRssKb / kg.maxRssKb).toFixed(2)}× less`);
   }
 
+  if (args.includes('--skip-derivation')) process.exit(0);
   // Address derivation: descriptor → addresses (each cross-checked) against a direct derivation.
   const root = HDKey.fromMasterSeed(sha256(utf8('bench seed')));
   const xpubs = [0, 1, 2].map((i) => root.derive(`m/48'/0'/${i}'/2'`));
@@ -221,5 +229,5 @@ try {
   });
   console.log(`derivation  wpkh: ${kgSingle.toFixed(0)} addresses/s (direct @scure/bip32 + btc-signer ${directSingle.toFixed(0)}/s, ${(directSingle / kgSingle).toFixed(2)}×); wsh(sortedmulti 2-of-3): ${kgMulti.toFixed(0)}/s (direct ${directMulti.toFixed(0)}/s, ${(directMulti / kgMulti).toFixed(2)}×)`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

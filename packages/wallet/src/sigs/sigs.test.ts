@@ -15,7 +15,7 @@ import { WalletError } from '../errors.js';
 import { isStrictDer, parseDerLax } from './der.js';
 import { extractSignatures } from './extract.js';
 import { NonceIndex } from './nonce-index.js';
-import { scanLines } from './scan.js';
+import { NonceScanner, scanLines } from './scan.js';
 
 const vectorFile = join(process.env.KEYGRADE_VECTORS_DIR ?? '/work/shared/vectors', 'secp256k1', 'nonce-reuse-f4c16475.json');
 const skip = existsSync(vectorFile) ? false : `nonce-reuse vector not found at ${vectorFile} (set KEYGRADE_VECTORS_DIR)`;
@@ -88,6 +88,28 @@ describe('synthetic nonce reuse', () => {
     assert.deepEqual(f.keys.map((x) => [x.pubkey, x.exposed, x.privateKey]), [[pub(d1), true, toHex(numberToBytesBE(d1, 32))], [pub(d2), true, toHex(numberToBytesBE(d2, 32))]]);
   });
 
+  it('parts scanned separately (threads) and joined find the same lines as one scan, reuse across parts included', () => {
+    const lines = [p2wpkhSpend(d1, k, 1), p2wpkhSpend(d1, 777n, 2), p2wpkhSpend(d2, 555n, 3), p2wpkhSpend(d2, Fn.inv(2n), 4), p2wpkhSpend(d1, 777n, 5), p2wpkhSpend(d1, k, 6), p2wpkhSpend(d2, 555n, 7)];
+    const one = new NonceScanner();
+    lines.forEach((l, i) => one.add(l, 'f', i + 1, i * 1000));
+    const want = one.wantedLines();
+    assert.deepEqual(want.map((w) => w.line), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(want.map((w) => w.offset), [0, 1000, 2000, 3000, 4000, 5000, 6000]);
+    for (const cut of [[2, 5], [1, 3, 6], [4]]) {
+      const bounds = [0, ...cut, lines.length];
+      const parts = bounds.slice(0, -1).map((from, j) => {
+        const sc = new NonceScanner(one.index.seed);
+        lines.slice(from, bounds[j + 1]).forEach((l, i) => sc.add(l, 'f', i + 1, (from + i) * 1000));
+        return structuredClone(sc.toPart());
+      });
+      const joined = new NonceScanner(one.index.seed);
+      parts.forEach((p, j) => joined.join(p, (name) => ({ file: name, lineBase: bounds[j]! })));
+      assert.deepEqual(joined.wantedLines(), want, `cut at ${cut.join(',')}`);
+      assert.equal(joined.signatures, 7);
+      assert.equal(joined.transactions, 7);
+    }
+  });
+
   it('without amounts, reuse is still reported but not recovered', () => {
     const strip = (l: string) => l.split(' ')[0]!;
     const r = scanLines([strip(p2wpkhSpend(d1, k, 1)), strip(p2wpkhSpend(d1, k, 2))]);
@@ -127,14 +149,30 @@ describe('lax DER and the r index', () => {
     assert.equal(parseDerLax(fromHex('30')), undefined);
   });
 
-  it('groups repeated r values across growth', () => {
-    const idx = new NonceIndex(4);
-    const r = (i: number) => sha256(Uint8Array.of(i & 0xff, i >> 8));
-    for (let i = 0; i < 5000; i++) idx.add(r(i), 0, i);
-    assert.equal(idx.add(r(17), 1, 1), idx.add(r(17), 1, 2));
-    assert.equal(idx.repeated.size, 1);
-    const [head] = idx.repeated;
-    assert.deepEqual(idx.group(head!).sort(), [[0, 17], [1, 1], [1, 2]]);
-    assert.equal(idx.rHex(head!), toHex(r(17)));
+  it('groups repeated r values over many chunks and across indexes sharing a seed', () => {
+    const r = (i: number) => {
+      const x = new Uint8Array(32);
+      let h = Math.imul(i + 1, 0x9e3779b1);
+      for (let k = 0; k < 32; k++) x[k] = (h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) + k) >>> 24;
+      return x;
+    };
+    const a = new NonceIndex(7);
+    const b = new NonceIndex(7);
+    // 2,400,000 distinct r values (several 4,096-record chunks per bucket), then repeats: within a, within b, across.
+    for (let i = 0; i < 2_400_000; i++) (i % 2 ? a : b).add(r(i), i % 2, i);
+    a.add(r(17), 5, 1);
+    a.add(r(17), 5, 2);
+    b.add(r(250_001), 6, 1);
+    b.add(r(40_000), 6, 2);
+    assert.equal(a.size + b.size, 2_400_004);
+    const sorted = (g: [number, number][][]) => g.map((x) => x.map(([f, l]) => `${f}:${l}`).sort()).sort();
+    assert.deepEqual(sorted(a.groups()), [['1:17', '5:1', '5:2']]);
+    assert.deepEqual(sorted(a.groups([b])), sorted([[[1, 17], [5, 1], [5, 2]], [[1, 250_001], [6, 1]], [[0, 40_000], [6, 2]]]));
+    // Members in the order the indexes are given, then the order they were added.
+    assert.deepEqual(a.groups([b]).find((g) => g.length === 3), [[1, 17], [5, 1], [5, 2]]);
+    const moved = NonceIndex.fromState(structuredClone(b.state()));
+    moved.relocate([3, 4, 5, 6, 7, 8, 9], [1000, 1000, 1000, 1000, 1000, 1000, 1000]);
+    assert.deepEqual(sorted(a.groups([moved])).filter((g) => g.some((x) => x.startsWith('9:'))), [['1:250001', '9:1001'], ['3:41000', '9:1002']]);
+    assert.throws(() => a.groups([new NonceIndex(8)]), /different seeds/);
   });
 });
