@@ -44,6 +44,11 @@ export function pushNum(n: number): Uint8Array {
 /** Derives one key at child `index` (used only when the key has a wildcard). */
 export class KeyDeriver {
   private readonly base = new Map<KeyExpr, HDKey>();
+  /**
+   * The last child derived per key: an address is assembled by our code and again by the
+   * cross-check (same keys, same index), so each child key is derived once, not twice.
+   */
+  private readonly last = new Map<KeyExpr, { index: number; pub: Uint8Array }>();
 
   /** The public key bytes: 33/65 bytes, or 32 (x-only) inside tapscript and for tr() keys. */
   pub(k: KeyExpr, index: number, xonly: boolean): Uint8Array {
@@ -56,8 +61,15 @@ export class KeyDeriver {
         for (const step of k.path) node = child(node, step as number, k);
         this.base.set(k, node);
       }
-      if (k.wildcard !== 'none') node = child(node, index + (k.wildcard === 'hardened' ? HARDENED : 0), k);
-      pub = node.publicKey!;
+      if (k.wildcard === 'none') pub = node.publicKey!;
+      else {
+        const hit = this.last.get(k);
+        if (hit && hit.index === index) pub = hit.pub;
+        else {
+          pub = child(node, index + (k.wildcard === 'hardened' ? HARDENED : 0), k).publicKey!;
+          this.last.set(k, { index, pub });
+        }
+      }
     }
     if (xonly && pub.length === 33) return pub.subarray(1);
     return pub;
