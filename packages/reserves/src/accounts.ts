@@ -22,8 +22,23 @@ export interface RowSource {
   line?: number;
 }
 
+/** What the accounts readers fill: the in-memory {@link AccountTable}, or the streaming build's spill file. */
+export interface AccountSink {
+  readonly assets: readonly Asset[];
+  readonly balanceBytes: number;
+  readonly count: number;
+  add(userId: string, balances: Uint8Array, where?: RowSource): void;
+}
+
+/** Why a user id is refused before it is encoded (empty, control character, lone surrogate), or undefined. */
+export function idProblem(userId: string): string | undefined {
+  if (userId.length === 0) return 'the user id is empty';
+  if (BAD_ID_CHAR.test(userId)) return `user id ${JSON.stringify(userId)} holds a control character or a lone surrogate`;
+  return undefined;
+}
+
 /** Accounts of one snapshot: user ids and K balances each (K = number of assets). */
-export class AccountTable {
+export class AccountTable implements AccountSink {
   readonly assets: readonly Asset[];
   /** Bytes of one account's balances: 16 per asset. */
   readonly balanceBytes: number;
@@ -32,7 +47,9 @@ export class AccountTable {
   private idEnd = 0;
   private idStarts: Uint32Array;
   private lines: Uint32Array = new Uint32Array(1024);
-  private slots = new Int32Array(1 << 10);
+  /** Open addressing, two entries per slot: account + 1 (0: empty) and the FNV-1a of its id, so a probe rarely reads the arena. */
+  private slots = new Int32Array(2 << 10);
+  private lastFp = 0;
   private n = 0;
   private released = false;
   private readonly encoder = new TextEncoder();
@@ -80,8 +97,8 @@ export class AccountTable {
     if (written > MAX_ID_BYTES) throw this.error('RESERVES_BAD_ID', `user id is longer than ${MAX_ID_BYTES} bytes`, where);
     const start = this.idEnd;
     const slot = this.findSlot(this.idArena, start, start + written);
-    if (this.slots[slot] !== 0) {
-      const first = this.slots[slot]! - 1;
+    if (this.slots[2 * slot] !== 0) {
+      const first = this.slots[2 * slot]! - 1;
       const at = this.lines[first] ? ` (first on line ${this.lines[first]})` : '';
       throw this.error('RESERVES_DUPLICATE_ID', `duplicate user id ${JSON.stringify(userId)}${at}`, where);
     }
@@ -98,9 +115,10 @@ export class AccountTable {
     this.idEnd = start + written;
     this.idStarts[a + 1] = this.idEnd;
     this.lines[a] = where.line ?? 0;
-    this.slots[slot] = a + 1;
+    this.slots[2 * slot] = a + 1;
+    this.slots[2 * slot + 1] = this.lastFp;
     this.n = a + 1;
-    if (this.n * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    if (this.n * 4 > this.slots.length) this.rehash(this.slots.length);
   }
 
   /** The balances of account `a` (a view, 16 bytes per asset). */
@@ -186,17 +204,19 @@ export class AccountTable {
   /** The account index of a user id, or -1. */
   find(userId: string): number {
     const bytes = this.encoder.encode(userId);
-    const v = this.slots[this.findSlot(bytes, 0, bytes.length)]!;
+    const v = this.slots[2 * this.findSlot(bytes, 0, bytes.length)]!;
     return v - 1;
   }
 
   /** Probes for the slot holding these id bytes, or the empty slot where they belong. */
   private findSlot(bytes: Uint8Array, start: number, end: number): number {
-    const mask = this.slots.length - 1;
-    let i = fnv1a(bytes, start, end) & mask;
+    const mask = (this.slots.length >> 1) - 1;
+    const fp = fnv1a(bytes, start, end) | 0;
+    this.lastFp = fp;
+    let i = fp & mask;
     for (;;) {
-      const v = this.slots[i]!;
-      if (v === 0 || this.sameId(v - 1, bytes, start, end)) return i;
+      const v = this.slots[2 * i]!;
+      if (v === 0 || (this.slots[2 * i + 1] === fp && this.sameId(v - 1, bytes, start, end))) return i;
       i = (i + 1) & mask;
     }
   }
@@ -209,13 +229,19 @@ export class AccountTable {
     return true;
   }
 
-  private rehash(size: number): void {
-    this.slots = new Int32Array(size);
-    const mask = size - 1;
-    for (let a = 0; a < this.n; a++) {
-      let i = fnv1a(this.idArena, this.idStarts[a]!, this.idStarts[a + 1]!) & mask;
-      while (this.slots[i] !== 0) i = (i + 1) & mask;
-      this.slots[i] = a + 1;
+  /** Doubles the table (slots holds `entries` Int32 values now), reinserting from the stored fingerprints. */
+  private rehash(entries: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(2 * entries);
+    const mask = entries - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      const v = old[j]!;
+      if (v === 0) continue;
+      const fp = old[j + 1]!;
+      let i = fp & mask;
+      while (this.slots[2 * i] !== 0) i = (i + 1) & mask;
+      this.slots[2 * i] = v;
+      this.slots[2 * i + 1] = fp;
     }
   }
 

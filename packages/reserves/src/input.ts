@@ -11,13 +11,13 @@
  */
 import type { Asset } from './amount.js';
 import { parseAmountInto } from './amount.js';
-import { locate, type AccountTable } from './accounts.js';
+import { locate, type AccountSink } from './accounts.js';
 import { ReservesError, type ReservesErrorCode } from './errors.js';
 
 /** Accounts file formats. */
 export type AccountsFormat = 'csv' | 'ndjson';
 
-/** Feeds the lines of an accounts file into an {@link AccountTable}. */
+/** Feeds the lines of an accounts file into an {@link AccountSink} (an `AccountTable`, or the streaming build's spill). */
 export interface AccountsReader {
   /** Reads one line (without its line break); `line` is 1-based. */
   line(text: string, line: number): void;
@@ -33,7 +33,7 @@ export function formatOf(file: string): AccountsFormat | undefined {
 }
 
 /** A reader of one accounts file into `table`. */
-export function accountsReader(format: AccountsFormat, table: AccountTable, file?: string): AccountsReader {
+export function accountsReader(format: AccountsFormat, table: AccountSink, file?: string): AccountsReader {
   return format === 'csv' ? csvReader(table, file) : ndjsonReader(table, file);
 }
 
@@ -41,7 +41,7 @@ function fail(code: ReservesErrorCode, file: string | undefined, line: number, m
   return new ReservesError(code, locate({ ...(file !== undefined ? { file } : {}), line }, message));
 }
 
-function csvReader(table: AccountTable, file: string | undefined): AccountsReader {
+function csvReader(table: AccountSink, file: string | undefined): AccountsReader {
   const assets = table.assets;
   const balances = new Uint8Array(table.balanceBytes);
   let columns: (Asset & { index: number })[] | undefined;
@@ -122,7 +122,7 @@ export function splitCsv(text: string): string[] | string {
   }
 }
 
-function ndjsonReader(table: AccountTable, file: string | undefined): AccountsReader {
+function ndjsonReader(table: AccountSink, file: string | undefined): AccountsReader {
   const assets = table.assets;
   const balances = new Uint8Array(table.balanceBytes);
   const bySymbol = new Map(assets.map((a, i) => [a.symbol, { ...a, index: i }]));

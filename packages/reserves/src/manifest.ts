@@ -14,7 +14,7 @@ import { checkAssets, type Asset } from './amount.js';
 import { bytesEqual, concat, fromHex, isHex, toHex, utf8 } from './bytes.js';
 import { ReservesError } from './errors.js';
 import { Reader } from './schema.js';
-import type { LiabilitiesTree } from './tree.js';
+import type { TreeSummary } from './tree.js';
 
 /** The manifest format this version writes and reads. */
 export const MANIFEST_SCHEME = 'keygrade-por-manifest/v1';
@@ -71,7 +71,7 @@ export interface ManifestContext {
 }
 
 /** The manifest body of a built tree. */
-export function manifestBody(tree: LiabilitiesTree, ctx: ManifestContext): ManifestBody {
+export function manifestBody(tree: TreeSummary, ctx: ManifestContext): ManifestBody {
   const totals = tree.totals;
   const time = typeof ctx.time === 'string' ? ctx.time : ctx.time.toISOString().replace(/\.000Z$/, 'Z');
   return {

@@ -70,6 +70,16 @@ export function emitStoreIndex(tree: LiabilitiesTree, emit: (file: StoreFile, by
     const a = tree.leafAccount[p]!;
     if (a < n) leaves[a] = p;
   }
+  emitLookup(keys, leaves, (b) => emit('lookup.bin', b));
+}
+
+/**
+ * Emits lookup.bin from the FNV-1a key of every account's id and its leaf (both by account;
+ * both arrays are sorted in place).
+ */
+export function emitLookup(keys: Uint32Array, leaves: Uint32Array, emit: (bytes: Uint8Array) => void): void {
+  const CH = 1 << 16;
+  const n = keys.length;
   radixSort(keys, leaves);
   const out = new Uint8Array(8 * CH);
   const view = new DataView(out.buffer);
@@ -79,7 +89,7 @@ export function emitStoreIndex(tree: LiabilitiesTree, emit: (file: StoreFile, by
       view.setUint32(8 * t, keys[i + t]!);
       view.setUint32(8 * t + 4, leaves[i + t]!);
     }
-    emit('lookup.bin', out.slice(0, 8 * m));
+    emit(out.slice(0, 8 * m));
   }
 }
 
@@ -162,6 +172,12 @@ export class ProofStore {
       if (bytesEqual(this.idOf(this.u32('leaves.bin', leaf)), id)) return leaf;
     }
     return -1;
+  }
+
+  /** The user id of account number `account` (input order, 0-based). */
+  accountId(account: number): string {
+    if (!Number.isSafeInteger(account) || account < 0 || account >= this.meta.accounts) throw new ReservesError('RESERVES_NOT_FOUND', `no account number ${account}`);
+    return new TextDecoder().decode(this.idOf(account));
   }
 
   /** The proof of a user id; RESERVES_NOT_FOUND when the snapshot has no such account. */

@@ -14,6 +14,7 @@
  * more leaves), so the published count hides the exact number of customers.
  */
 import { MAX_ID_BYTES, type AccountTable } from './accounts.js';
+import type { Asset } from './amount.js';
 import { toHex, writeU64 } from './bytes.js';
 import { ReservesError } from './errors.js';
 import { AMOUNT_BYTES, HASH_BYTES, LEAF_PREFIX, NODE_PREFIX, UID_TAG, nobleSha256, type Sha256 } from './hash.js';
@@ -71,8 +72,29 @@ export function levelSizes(leafCount: number, height: number): number[] {
   return sizes;
 }
 
+/** What a manifest needs of a built tree (in memory or streamed to disk). */
+export interface TreeSummary {
+  readonly accounts: { readonly assets: readonly Asset[]; readonly count: number };
+  readonly snapshotId: Uint8Array;
+  readonly height: number;
+  readonly leafCount: number;
+  readonly root: Uint8Array;
+  readonly totals: bigint[];
+}
+
+/** The leaf count and height of a build of `accounts` accounts (checked; see {@link planTree}). */
+export function treeShape(accounts: number, options: Pick<TreeOptions, 'height' | 'minLeaves'> = {}): { leafCount: number; height: number } {
+  if (accounts === 0) throw new ReservesError('RESERVES_NO_ACCOUNTS', 'there are no accounts to build a snapshot from');
+  const leafCount = paddedLeafCount(accounts, options.minLeaves);
+  const height = options.height ?? minimumHeight(leafCount);
+  if (!Number.isInteger(height) || height < 1 || height > MAX_HEIGHT) throw new ReservesError('RESERVES_BAD_SHAPE', `the height must be an integer from 1 to ${MAX_HEIGHT}`);
+  if (2 ** height < leafCount) throw new ReservesError('RESERVES_BAD_SHAPE', `a tree of height ${height} holds ${2 ** height} leaves, fewer than the ${leafCount} needed (${accounts} accounts with padding)`);
+  if (leafCount > 0xffff_ffff) throw new ReservesError('RESERVES_BAD_SHAPE', `${leafCount} leaves is more than one build holds`);
+  return { leafCount, height };
+}
+
 /** A built snapshot: the root, the totals and what is needed to hand every account its proof. */
-export class LiabilitiesTree {
+export class LiabilitiesTree implements TreeSummary {
   constructor(
     readonly accounts: AccountTable,
     readonly snapshotId: Uint8Array,
@@ -188,14 +210,8 @@ export function planTree(
   allocate: (bytes: number) => Uint8Array = (b) => new Uint8Array(b),
 ): TreePlan {
   const n = accounts.count;
-  if (n === 0) throw new ReservesError('RESERVES_NO_ACCOUNTS', 'there are no accounts to build a snapshot from');
+  const { leafCount, height } = treeShape(n, options);
   const random = new RandomStream(options.random ?? cryptoRandom);
-  const leafCount = paddedLeafCount(n, options.minLeaves);
-  const height = options.height ?? minimumHeight(leafCount);
-  if (!Number.isInteger(height) || height < 1 || height > MAX_HEIGHT) throw new ReservesError('RESERVES_BAD_SHAPE', `the height must be an integer from 1 to ${MAX_HEIGHT}`);
-  if (2 ** height < leafCount) throw new ReservesError('RESERVES_BAD_SHAPE', `a tree of height ${height} holds ${2 ** height} leaves, fewer than the ${leafCount} needed (${n} accounts with padding)`);
-  if (leafCount > 0xffff_ffff) throw new ReservesError('RESERVES_BAD_SHAPE', `${leafCount} leaves is more than one build holds in memory`);
-
   const snapshotId = random.bytes(32);
   const perm = allocate(4 * leafCount);
   const leafAccount = new Uint32Array(perm.buffer, perm.byteOffset, leafCount);

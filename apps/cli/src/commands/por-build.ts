@@ -3,7 +3,7 @@ import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync
 import { isUtf8 } from 'node:buffer';
 import { basename, dirname, join, resolve } from 'node:path';
 import { canonicalJson } from '@keygrade/tlog';
-import { buildLiabilitiesTreeParallel } from '@keygrade/reserves/node';
+import { buildLiabilitiesTreeParallel, buildStreaming, SpillAccounts } from '@keygrade/reserves/node';
 import {
   AccountTable,
   accountsReader,
@@ -26,15 +26,19 @@ import {
   type LiabilitiesTree,
   type SignedManifest,
   type StoreFile,
+  type TreeSummary,
 } from '@keygrade/reserves';
 import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, ExitError, usage } from '../exit.js';
 import { out, type Io } from '../io.js';
 import { progressBar } from '../progress.js';
-import { DEFAULT_KEY_FILE, nodeSha256, readManifest, readSigningKey } from './por-common.js';
+import { DEFAULT_KEY_FILE, nodeSha256, openProofStore, readManifest, readSigningKey } from './por-common.js';
 
 /** From this many accounts on, hashing runs on worker threads. */
 const PARALLEL_FROM = 50_000;
+
+/** Accounts files from this size on are built by streaming to disk (about 350 bytes of memory per account otherwise). */
+export const STREAM_FROM_BYTES = 1 << 30;
 
 /** Up to this many accounts, `--proof-files auto` also writes one proof file per account. */
 export const PROOF_FILES_LIMIT = 100_000;
@@ -49,6 +53,9 @@ export const spec: CommandSpec = {
     '',
     'The output folder receives manifest.json (publish it), root.txt, store/ (private: serves any customer\'s proof with',
     '`keygrade por proof`) and, for up to 100,000 accounts, proofs/ with one file per customer and proofs/index.csv.',
+    '',
+    'With --stream (automatic for accounts files of 1 GiB or more) the build keeps a few bytes per account in memory',
+    'and works through files next to the output folder: same snapshot format, same proofs, bounded memory.',
   ].join('\n'),
   args: ['<accounts>'],
   options: {
@@ -63,12 +70,15 @@ export const spec: CommandSpec = {
     time: { type: 'string', value: '<iso>', description: 'snapshot time written to the manifest (default: now)' },
     workers: { type: 'string', value: '<n>', description: 'hashing threads for 50,000 accounts or more (default: one per CPU; 0: hash on the main thread)' },
     'proof-files': { type: 'string', value: '<when>', description: 'write one proof file per customer', choices: ['auto', 'yes', 'no'], default: 'auto' },
+    stream: { type: 'boolean', description: 'build by streaming to disk (bounded memory; automatic for files of 1 GiB or more)' },
+    'in-memory': { type: 'boolean', description: 'build in memory even for a large file (about 350 bytes of RAM per account)' },
     json: { type: 'boolean', description: 'print the summary as JSON' },
   },
   examples: [
     'keygrade por keygen',
     'keygrade por build accounts.csv --assets BTC:8,ETH:18 -o snapshots/2026-11',
     'keygrade por build accounts.ndjson --assets BTC:8,ETH:18,USDT:6 -o snapshots/2026-12 --previous snapshots/2026-11/manifest.json --height 26',
+    'keygrade por build all-accounts.csv --assets BTC:8,ETH:18,USDT:6,SOL:9 -o snapshots/2027-01 --stream',
   ],
 };
 
@@ -81,6 +91,7 @@ function positiveInt(v: unknown, flag: string): number | undefined {
 
 export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
   const input = positionals[0]!;
+  if (values.stream && values['in-memory']) throw usage('choose --stream or --in-memory, not both');
   if (values.assets === undefined) throw usage('--assets is required, e.g. --assets BTC:8,ETH:18 (symbol:decimals, in leaf order)');
   if (values.output === undefined) throw usage('-o <dir> is required: the folder to create for the snapshot');
   const assets = parseAssetList(values.assets as string);
@@ -98,6 +109,10 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   if (previous && !previous.signatures.some((s) => s.publicKey === toHex(publicKeyOf(secretKey)))) {
     io.stderr.write(`warning: the previous manifest was signed by another key (${previous.signatures.map((s) => s.publicKey.slice(0, 16)).join(', ')}…); customers will see the key change\n`);
   }
+
+  const stream = values.stream === true || (values['in-memory'] !== true && fileSize(io, input) >= STREAM_FROM_BYTES);
+  const common = { io, input, format, assets, outDir, output: values.output as string, height, minLeaves, workers, time, label: values.label as string | undefined, previous, secretKey, proofFilesOption: values['proof-files'] as string, json: Boolean(values.json) };
+  if (stream) return buildStreamed(common);
 
   const table = new AccountTable(assets, { shared: true });
   const started = performance.now();
@@ -133,10 +148,76 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     if (existsSync(outDir)) rmSync(outDir, { recursive: true });
     renameSync(tmp, outDir);
     timings.writeSeconds = (performance.now() - started) / 1000 - timings.readSeconds - timings.hashSeconds;
-    printSummary(io, tree, manifest, values.output as string, proofFiles, Boolean(values.json), timings);
+    printSummary(io, tree, manifest, values.output as string, proofFiles, Boolean(values.json), timings, 'memory');
     return EXIT.ok;
   } catch (e) {
     await files.abort();
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function fileSize(io: Io, file: string): number {
+  try {
+    return statSync(resolve(io.cwd, file)).size;
+  } catch {
+    return 0; // readAccounts reports the missing file
+  }
+}
+
+/** The streaming build (`--stream`): spill, distribute, hash block by block, levels from disk. */
+async function buildStreamed(c: {
+  io: Io;
+  input: string;
+  format: AccountsFormat;
+  assets: ReturnType<typeof parseAssetList>;
+  outDir: string;
+  output: string;
+  height: number | undefined;
+  minLeaves: number | undefined;
+  workers: number | undefined;
+  time: Date;
+  label: string | undefined;
+  previous: SignedManifest | undefined;
+  secretKey: Uint8Array;
+  proofFilesOption: string;
+  json: boolean;
+}): Promise<number> {
+  const { io, outDir } = c;
+  const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(join(tmp, 'work'), { recursive: true });
+  const started = performance.now();
+  const timings = { readSeconds: 0, hashSeconds: 0, writeSeconds: 0 };
+  const spill = new SpillAccounts(c.assets, join(tmp, 'work', 'accounts.spill'));
+  try {
+    await readAccounts(io, c.input, accountsReader(c.format, spill, c.input));
+    spill.finish(c.input);
+    timings.readSeconds = (performance.now() - started) / 1000;
+    const bar = progressBar(io, 'hashing');
+    const tree = await buildStreaming(spill, {
+      storeDir: join(tmp, 'store'),
+      workDir: join(tmp, 'work', 'buckets'),
+      ...(c.height !== undefined ? { height: c.height } : {}),
+      ...(c.minLeaves !== undefined ? { minLeaves: c.minLeaves } : {}),
+      ...(c.workers !== undefined ? { workers: c.workers } : {}),
+      onProgress: (done, total) => bar.update(done, total),
+    });
+    bar.done();
+    spill.remove();
+    rmSync(join(tmp, 'work'), { recursive: true, force: true });
+    timings.hashSeconds = (performance.now() - started) / 1000 - timings.readSeconds;
+    const manifest = signManifest(manifestBody(tree, { time: c.time, ...(c.label ? { label: c.label } : {}), ...(c.previous ? { previous: c.previous } : {}) }), c.secretKey);
+    writeFile(join(tmp, 'manifest.json'), canonicalJson(manifest));
+    writeFile(join(tmp, 'root.txt'), `${toHex(tree.root)}\n`);
+    const proofFiles = c.proofFilesOption === 'yes' || (c.proofFilesOption === 'auto' && tree.accounts.count <= PROOF_FILES_LIMIT);
+    if (proofFiles) writeProofFilesFromStore(io, join(tmp, 'store'), join(tmp, 'proofs'));
+    if (existsSync(outDir)) rmSync(outDir, { recursive: true });
+    renameSync(tmp, outDir);
+    timings.writeSeconds = (performance.now() - started) / 1000 - timings.readSeconds - timings.hashSeconds;
+    printSummary(io, tree, manifest, c.output, proofFiles, c.json, timings, 'stream');
+    return EXIT.ok;
+  } catch (e) {
+    spill.remove();
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
@@ -267,12 +348,34 @@ function writeProofFiles(io: Io, tree: LiabilitiesTree, dir: string): void {
   writeFile(join(dir, 'index.csv'), `${index.join('\n')}\n`);
 }
 
-function printSummary(io: Io, tree: LiabilitiesTree, manifest: SignedManifest, dir: string, proofFiles: boolean, json: boolean, timings: Record<string, number>): void {
+/** proofs/ from a built store (the streaming build keeps no tree in memory): the same files as {@link writeProofFiles}. */
+function writeProofFilesFromStore(io: Io, storeDir: string, dir: string): void {
+  mkdirSync(dir);
+  const { store, close } = openProofStore(storeDir, 'the new snapshot');
+  try {
+    const index = ['account,file'];
+    const n = store.meta.accounts;
+    const bar = progressBar(io, 'proofs', n);
+    for (let a = 0; a < n; a++) {
+      const proof = store.proofFor(store.accountId(a));
+      const name = proofFileName(proof.account);
+      writeFile(join(dir, name), canonicalJson(proof));
+      index.push(`${csvField(proof.account)},${name}`);
+      bar.update(a + 1);
+    }
+    bar.done();
+    writeFile(join(dir, 'index.csv'), `${index.join('\n')}\n`);
+  } finally {
+    close();
+  }
+}
+
+function printSummary(io: Io, tree: TreeSummary, manifest: SignedManifest, dir: string, proofFiles: boolean, json: boolean, timings: Record<string, number>, mode: 'memory' | 'stream'): void {
   const hash = toHex(manifestHash(manifest));
   const totals = manifest.assets.map((a) => ({ symbol: a.symbol, decimals: a.decimals, units: a.total, amount: formatAmount(BigInt(a.total), a.decimals) }));
   const signer = keyFingerprint(Buffer.from(manifest.signatures[0]!.publicKey, 'hex'));
   if (json) {
-    out(io, JSON.stringify({ snapshotId: manifest.snapshotId, sequence: manifest.sequence, time: manifest.time, accounts: tree.accounts.count, leafCount: tree.leafCount, height: tree.height, root: manifest.root, manifestHash: hash, previous: manifest.previous, signer, totals, proofFiles: proofFiles ? tree.accounts.count : 0, timings }, null, 2));
+    out(io, JSON.stringify({ snapshotId: manifest.snapshotId, sequence: manifest.sequence, time: manifest.time, accounts: tree.accounts.count, leafCount: tree.leafCount, height: tree.height, root: manifest.root, manifestHash: hash, previous: manifest.previous, signer, totals, proofFiles: proofFiles ? tree.accounts.count : 0, mode, timings }, null, 2));
     return;
   }
   out(io, `Snapshot ${manifest.snapshotId.slice(0, 16)}… (sequence ${manifest.sequence}, ${manifest.time}): ${tree.accounts.count.toLocaleString('en-US')} accounts in ${tree.leafCount.toLocaleString('en-US')} leaves, height ${tree.height}`);
@@ -281,6 +384,6 @@ function printSummary(io: Io, tree: LiabilitiesTree, manifest: SignedManifest, d
   out(io, `Root           ${manifest.root}`);
   out(io, `Manifest hash  ${hash}  (timestamp this digest; the next snapshot chains to it)`);
   out(io, `Signed by      ${signer}`);
-  out(io, `Took ${(timings.readSeconds! + timings.hashSeconds! + timings.writeSeconds!).toFixed(1)} s: reading ${timings.readSeconds!.toFixed(1)} s, hashing ${timings.hashSeconds!.toFixed(1)} s, writing ${timings.writeSeconds!.toFixed(1)} s`);
+  out(io, `Took ${(timings.readSeconds! + timings.hashSeconds! + timings.writeSeconds!).toFixed(1)} s${mode === 'stream' ? ' (streamed to disk)' : ''}: reading ${timings.readSeconds!.toFixed(1)} s, hashing ${timings.hashSeconds!.toFixed(1)} s, writing ${timings.writeSeconds!.toFixed(1)} s`);
   out(io, `Wrote ${join(dir, 'manifest.json')} (publish it), ${join(dir, 'root.txt')}, ${join(dir, 'store')}/ (private; serve proofs with \`keygrade por proof ${dir} <account>\`)${proofFiles ? ` and ${join(dir, 'proofs')}/ (one file per customer, listed in index.csv)` : ''}.`);
 }

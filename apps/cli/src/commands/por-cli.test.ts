@@ -140,10 +140,10 @@ describe('keygrade por', () => {
       ['wrong field count', 'id,BTC\na,1,2\n', /accounts\.csv:2: expected 2 fields/],
       ['empty file', '', /holds no account/],
     ];
-    for (const [name, text, message] of cases) {
-      it(name, async () => {
+    for (const [name, text, message] of cases) for (const mode of [[], ['--stream']]) {
+      it(`${name}${mode.length ? ' (--stream)' : ''}`, async () => {
         const dir = await setup(text);
-        const r = await build(dir);
+        const r = await build(dir, mode);
         assert.equal(r.code, 2, r.stdout);
         assert.match(r.stderr, message);
         assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
@@ -159,13 +159,47 @@ describe('keygrade por', () => {
     });
   });
 
-  it('an overflowing total found while hashing also leaves nothing behind', async () => {
-    const half = (1n << 127n).toString();
-    const dir = await setup(`id,BTC\na,${half}\nb,${half}\n`);
-    const r = await keygrade(['por', 'build', 'accounts.csv', '--assets', 'BTC:0', '-o', 'snap'], { cwd: dir });
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /the total of BTC exceeds 2\^128 - 1 base units/);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('snap')), []);
+  for (const mode of [[], ['--stream']]) {
+    it(`an overflowing total found while hashing also leaves nothing behind${mode.length ? ' (--stream)' : ''}`, async () => {
+      const half = (1n << 127n).toString();
+      const dir = await setup(`id,BTC\na,${half}\nb,${half}\n`);
+      const r = await keygrade(['por', 'build', 'accounts.csv', '--assets', 'BTC:0', '-o', 'snap', ...mode], { cwd: dir });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /the total of BTC exceeds 2\^128 - 1 base units/);
+      assert.deepEqual(readdirSync(dir).filter((f) => f.includes('snap')), []);
+    });
+  }
+
+  it('--stream builds the same kind of snapshot: same totals and shape, proofs that verify, files in the same layout', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `u${i},${i % 7}.5,${i}`);
+    const dir = await setup(`id,BTC,ETH\n${rows.join('\n')}\n"quoted, id",1,\n`);
+    const mem = await build(dir, ['--json', '--time', '2026-11-30T00:00:00Z']);
+    assert.equal(mem.code, 0, mem.stderr);
+    const st = await keygrade(['por', 'build', 'accounts.csv', '--assets', 'BTC:8,ETH:18', '-o', 'snap-s', '--stream', '--workers', '2', '--json', '--time', '2026-11-30T00:00:00Z'], { cwd: dir });
+    assert.equal(st.code, 0, st.stderr);
+    const a = JSON.parse(mem.stdout) as Record<string, unknown>;
+    const b = JSON.parse(st.stdout) as Record<string, unknown>;
+    for (const k of ['accounts', 'leafCount', 'height', 'totals', 'proofFiles']) assert.deepEqual(b[k], a[k], k);
+    assert.equal(a.mode, 'memory');
+    assert.equal(b.mode, 'stream');
+    assert.notEqual(b.root, a.root, 'fresh salts and shuffle: another root');
+    const files = (d: string) => readdirSync(join(dir, d, 'store')).sort();
+    assert.deepEqual(files('snap-s'), files('snap'));
+    for (const f of files('snap')) assert.equal(readFileSync(join(dir, 'snap-s', 'store', f)).length, readFileSync(join(dir, 'snap', 'store', f)).length, f);
+    assert.deepEqual(readdirSync(join(dir, 'snap-s')).sort(), ['manifest.json', 'proofs', 'root.txt', 'store']);
+    assert.equal(readdirSync(dir).filter((f) => f.includes('.tmp-')).length, 0, 'no work files left');
+    const index = read(dir, 'snap-s/proofs/index.csv').trim().split('\n');
+    assert.equal(index.length, 3002);
+    const quoted = index.find((l) => l.startsWith('"quoted, id",'))!.split(',').pop()!;
+    const p = await keygrade(['por', 'proof', 'snap-s', 'quoted, id'], { cwd: dir });
+    assert.equal(p.stdout.trim(), read(dir, `snap-s/proofs/${quoted}`), 'store and proof file agree');
+    write(dir, 'q.json', p.stdout);
+    const v = await keygrade(['por', 'verify-proof', 'q.json', '--manifest', 'snap-s/manifest.json', '--pubkey', 'por-signing-key.pub'], { cwd: dir });
+    assert.equal(v.code, 0, v.stdout);
+    assert.match(v.stdout, /VALID: account "quoted, id" is included/);
+    const both = await build(dir, ['--stream', '--in-memory']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /choose --stream or --in-memory/);
   });
 
   it('builds 60,000 accounts on worker threads and serves a proof that verifies', async () => {

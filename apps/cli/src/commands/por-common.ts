@@ -3,9 +3,9 @@
  * SHA-256 the builder uses (about twice as fast as the portable one for tree-sized messages).
  */
 import { createPrivateKey, createPublicKey, hash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fromHex, isHex, parseManifest, ReservesError, type Sha256, type SignedManifest } from '@keygrade/reserves';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fromHex, isHex, parseManifest, parseStoreMeta, ProofStore, ReservesError, type Sha256, type SignedManifest, type StoreFile } from '@keygrade/reserves';
 import { ExitError, EXIT, usage } from '../exit.js';
 import { readInput } from '../files.js';
 import type { Io } from '../io.js';
@@ -58,4 +58,34 @@ export function readPublicKey(io: Io, spec: string): Uint8Array {
   } catch (e) {
     throw new ReservesError('RESERVES_BAD_KEY', `--pubkey: not an Ed25519 public key (64 hex digits, or a file with hex or a PEM public key): ${(e as Error).message}`);
   }
+}
+
+/**
+ * Opens the proof store in `dir` (a snapshot's store/ folder) for positioned reads; call close()
+ * when done. `label` names the snapshot folder in errors.
+ */
+export function openProofStore(dir: string, label: string): { store: ProofStore; close: () => void } {
+  let meta;
+  try {
+    meta = parseStoreMeta(JSON.parse(readFileSync(join(dir, 'store.json'), 'utf8')));
+  } catch (e) {
+    if (e instanceof ReservesError) throw e;
+    throw new ReservesError('RESERVES_BAD_STORE', `${label} holds no readable proof store (store/store.json): ${(e as Error).message}`);
+  }
+  const fds = new Map<StoreFile, number>();
+  const store = new ProofStore(meta, (file, offset, length) => {
+    let fd = fds.get(file);
+    if (fd === undefined) fds.set(file, (fd = openSync(join(dir, file), 'r')));
+    const buf = new Uint8Array(length);
+    const n = readSync(fd, buf, 0, length, offset);
+    if (n !== length) throw new ReservesError('RESERVES_BAD_STORE', `${file} is truncated (wanted ${length} bytes at ${offset})`);
+    return buf;
+  });
+  return {
+    store,
+    close: () => {
+      for (const fd of fds.values()) closeSync(fd);
+      fds.clear();
+    },
+  };
 }

@@ -14,7 +14,7 @@ test('the parallel builder gives the same tree as the portable one (same seed)',
   const t = table(rows);
   const seq = buildLiabilitiesTree(t, { random: seeded('par'), hash: (m) => hash('sha256', m, 'buffer') });
   let progress = 0;
-  const par = await buildLiabilitiesTreeParallel(t, { random: seeded('par'), workers: 2, jobSize: 256, onProgress: (d) => (progress = d) });
+  const par = await buildLiabilitiesTreeParallel(t, { random: seeded('par'), workers: 2, jobSize: 256, groupShift: 6, onProgress: (d) => (progress = d) });
   assert.equal(toHex(par.root), toHex(seq.root));
   assert.deepEqual(par.totals, seq.totals);
   assert.equal(progress, t.count + seq.levels!.reduce((n, l) => n + l.length / 64, 0), 'progress counts every hash');
@@ -38,4 +38,16 @@ test('the parallel builder reports overflow like the portable one', async () => 
   // 64 accounts of 2^127 each: any two real sibling leaves overflow on level 1, hashed by workers.
   const rows: [string, bigint[]][] = Array.from({ length: 64 }, (_, i) => [`a${i}`, [0n, 1n << 127n]]);
   await assert.rejects(buildLiabilitiesTreeParallel(table(rows), { random: seeded(1), workers: 2, jobSize: 4 }), (e: unknown) => e instanceof ReservesError && e.code === 'RESERVES_OVERFLOW' && /ETH/.test(e.message));
+});
+
+test('four assets (96-byte records) give the same tree on worker threads, with padding leaves in every job', async () => {
+  const assets = [...ASSETS, { symbol: 'USDT', decimals: 6 }, { symbol: 'SOL', decimals: 9 }];
+  const rows: [string, bigint[]][] = Array.from({ length: 1100 }, (_, i) => [`u${i}`, [BigInt(i), (1n << 126n) / 4096n + BigInt(i), 0n, 2n ** 64n - 1n + BigInt(i)]]);
+  const t = table(rows, assets);
+  const shared4 = new AccountTable(assets, { shared: true });
+  for (let a = 0; a < t.count; a++) shared4.add(t.id(a), t.balances(a));
+  const seq = buildLiabilitiesTree(t, { random: seeded('four') });
+  const par = await buildLiabilitiesTreeParallel(shared4, { random: seeded('four'), workers: 2, jobSize: 16, groupShift: 4 });
+  assert.equal(toHex(par.root), toHex(seq.root));
+  for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(par.levels![l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
 });

@@ -3,91 +3,172 @@
  * worker needs no module resolution that way (the same whether Keygrade runs from TypeScript
  * sources or from dist). It computes what `AccountTable.gatherBalances`, `hashLeafRange` and
  * `hashLevelRange` compute, over shared memory; tests check both paths give identical trees.
+ *
+ * Speed: the per-hash work around node:crypto's one-shot `hash` is what separates the build from
+ * raw hashing, so every message buffer sits at an offset of its ArrayBuffer where the fields that
+ * are copied (salt, uid hash, balances, child records) start on a 4-byte boundary and are moved as
+ * 32-bit words, with no per-hash views or subarrays. Sums are added as 32-bit big-endian limbs
+ * read through a byte swap. The host must be little-endian (checked).
  */
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort } = require('node:worker_threads');
 const { hash } = require('node:crypto');
 
-// Phase A, over a range of accounts (sequential reads of the table): the account's uid hash goes
-// into the hash slot of its leaf and its balances next to it (scattered writes, which cost less
-// than scattered reads).
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('the hashing worker needs a little-endian host');
+
+function bswap(x) {
+  return ((x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+}
+
+// The leaf message 0x00 || snapshotId || index_u64 || uidHash || salt || balances, placed 3 bytes
+// into its buffer: snapshotId, index, uid, salt and balances then start at word 1, 9, 11, 19, 27.
+function leafMessage(j) {
+  const words = (4 + 104 + (j.recordBytes - 32) + 3) >> 2;
+  const ab = new ArrayBuffer(words * 4);
+  const m8 = new Uint8Array(ab, 3, 105 + j.recordBytes - 32);
+  m8[0] = 0;
+  m8.set(j.snapshotId, 1);
+  return { m8, m32: new Uint32Array(ab) };
+}
+
+// The uid message "keygrade-por-v1-uid" || salt || id, placed so the salt starts on a word (tag
+// length + offset = multiple of 4).
+function uidMessage(j) {
+  const tl = j.uidTag.length, off = (4 - (tl & 3)) & 3;
+  const ab = new ArrayBuffer(off + tl + 32 + j.maxIdBytes + 4);
+  const u8 = new Uint8Array(ab, off);
+  u8.set(j.uidTag, 0);
+  return { u8, u32: new Uint32Array(ab, 0, (ab.byteLength >> 2)), saltWord: (off + tl) >> 2, idAt: tl + 32 };
+}
+
+// Phase A, over a range of accounts taken in 'order' (accounts grouped by block of 2^16 leaves,
+// increasing within a block): the account's uid hash, then its leaf hash, straight into the leaf
+// record at leafOf[a], its balances next to it. Grouping keeps the writes and salt reads of a job
+// within a few MB, and the table reads moving forward.
 function accounts(j) {
-  const rec = new Uint8Array(j.records), rec32 = new Uint32Array(j.records), salts = new Uint8Array(j.salts);
-  const leafOf = new Uint32Array(j.leafOf), ids = new Uint8Array(j.ids), starts = new Uint32Array(j.idOffsets);
+  const rec = new Uint8Array(j.records), rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts);
+  const leafOf = new Uint32Array(j.leafOf), ids = new Uint8Array(j.ids), starts = new Uint32Array(j.idOffsets), order = new Uint32Array(j.order);
   const chunks = j.chunks.map((c) => new Uint32Array(c));
-  const r = j.recordBytes, words = (r - 32) >> 2, shift = j.chunkShift, mask = (1 << shift) - 1;
-  const tag = j.uidTag, tl = tag.length;
-  const uid = new Uint8Array(tl + 32 + j.maxIdBytes);
-  uid.set(tag, 0);
-  for (let a = j.from; a < j.to; a++) {
-    const p = leafOf[a], o = p * r;
-    for (let i = 0; i < 32; i++) uid[tl + i] = salts[p * 32 + i];
-    const s = starts[a], e = starts[a + 1];
-    for (let i = s; i < e; i++) uid[tl + 32 + i - s] = ids[i];
-    rec.set(hash('sha256', uid.subarray(0, tl + 32 + e - s), 'buffer'), o);
-    if (j.gather) {
-      const src = chunks[a >>> shift], so = (a & mask) * words, d = (o + 32) >> 2;
-      for (let w = 0; w < words; w++) rec32[d + w] = src[so + w];
-    }
-  }
-  return -1;
-}
-
-// Phase B, over a range of leaves (all sequential): the hash slot holds the uid hash (real or
-// padding); the leaf hash replaces it.
-function leaves(j) {
-  const rec = new Uint8Array(j.records), salts = new Uint8Array(j.salts);
-  const r = j.recordBytes;
-  const msg = new Uint8Array(105 + r - 32);
-  const view = new DataView(msg.buffer);
-  msg[0] = 0;
-  msg.set(j.snapshotId, 1);
-  for (let p = j.from; p < j.to; p++) {
-    const o = p * r;
-    view.setUint32(33, Math.floor(p / 4294967296));
-    view.setUint32(37, p >>> 0);
-    for (let i = 0; i < 32; i++) msg[73 + i] = salts[p * 32 + i];
-    for (let i = 0; i < 32; i++) msg[41 + i] = rec[o + i];
-    for (let i = 32; i < r; i++) msg[73 + i] = rec[o + i];
-    rec.set(hash('sha256', msg, 'buffer'), o);
-  }
-  return -1;
-}
-
-function level(j) {
-  const prev = new Uint8Array(j.prev), out = new Uint8Array(j.next);
-  const pv = new DataView(j.prev), ov = new DataView(j.next);
-  const r = j.recordBytes, k = j.assets;
-  const msg = new Uint8Array(1 + 2 * r);
-  msg[0] = 1;
+  const r = j.recordBytes, bw = (r - 32) >> 2, shift = j.chunkShift, mask = (1 << shift) - 1;
+  const { m8, m32 } = leafMessage(j);
+  const { u8, u32, saltWord, idAt } = uidMessage(j);
   for (let i = j.from; i < j.to; i++) {
-    const left = 2 * i * r;
+    const a = order[i], p = leafOf[a], o = p * r, o4 = o >> 2, s4 = p * 8;
+    for (let w = 0; w < 8; w++) {
+      const s = salt32[s4 + w];
+      u32[saltWord + w] = s;
+      m32[19 + w] = s;
+    }
+    const st = starts[a], len = starts[a + 1] - st;
+    for (let i = 0; i < len; i++) u8[idAt + i] = ids[st + i];
+    m8.set(hash('sha256', u8.subarray(0, idAt + len), 'buffer'), 41);
+    m32[9] = bswap(Math.floor(p / 4294967296));
+    m32[10] = bswap(p >>> 0);
+    if (j.gather) {
+      const src = chunks[a >>> shift], so = (a & mask) * bw, d = o4 + 8;
+      for (let w = 0; w < bw; w++) {
+        const v = src[so + w];
+        rec32[d + w] = v;
+        m32[27 + w] = v;
+      }
+    } else {
+      for (let w = 0; w < bw; w++) m32[27 + w] = rec32[o4 + 8 + w];
+    }
+    rec.set(hash('sha256', m8, 'buffer'), o);
+  }
+  return -1;
+}
+
+// Phase B, over a range of leaves: the padding leaves (leafAccount[p] >= count), whose hash slot
+// holds their random uid hash; the leaf hash replaces it.
+function padding(j) {
+  const rec = new Uint8Array(j.records), rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts);
+  const order = new Uint32Array(j.leafAccount);
+  const r = j.recordBytes, bw = (r - 32) >> 2, n = j.count;
+  const { m8, m32 } = leafMessage(j);
+  for (let p = j.from; p < j.to; p++) {
+    if (order[p] < n) continue;
+    const o4 = (p * r) >> 2, s4 = p * 8;
+    m32[9] = bswap(Math.floor(p / 4294967296));
+    m32[10] = bswap(p >>> 0);
+    for (let w = 0; w < 8; w++) {
+      m32[11 + w] = rec32[o4 + w];
+      m32[19 + w] = salt32[s4 + w];
+    }
+    for (let w = 0; w < bw; w++) m32[27 + w] = rec32[o4 + 8 + w];
+    rec.set(hash('sha256', m8, 'buffer'), p * r);
+  }
+  return -1;
+}
+
+// Streaming build, over leaves [from, to) of one block laid out in leaf order: leaf p's record
+// (at p - base) holds its balances, and its hash slot the padding uid when idLen[p - base] is
+// 0xffffffff; otherwise the id is idLen bytes at idStart in the block's id arena.
+function block(j) {
+  const rec = new Uint8Array(j.records), rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts);
+  const ids = new Uint8Array(j.ids), idStart = new Uint32Array(j.idStart), idLen = new Uint32Array(j.idLen);
+  const r = j.recordBytes, bw = (r - 32) >> 2, base = j.base;
+  const { m8, m32 } = leafMessage(j);
+  const { u8, u32, saltWord, idAt } = uidMessage(j);
+  for (let p = j.from; p < j.to; p++) {
+    const q = p - base, o4 = (q * r) >> 2, s4 = q * 8;
+    for (let w = 0; w < 8; w++) m32[19 + w] = salt32[s4 + w];
+    const len = idLen[q];
+    if (len === 0xffffffff) {
+      for (let w = 0; w < 8; w++) m32[11 + w] = rec32[o4 + w];
+    } else {
+      for (let w = 0; w < 8; w++) u32[saltWord + w] = salt32[s4 + w];
+      const st = idStart[q];
+      for (let i = 0; i < len; i++) u8[idAt + i] = ids[st + i];
+      m8.set(hash('sha256', u8.subarray(0, idAt + len), 'buffer'), 41);
+    }
+    m32[9] = bswap(Math.floor(p / 4294967296));
+    m32[10] = bswap(p >>> 0);
+    for (let w = 0; w < bw; w++) m32[27 + w] = rec32[o4 + 8 + w];
+    rec.set(hash('sha256', m8, 'buffer'), q * r);
+  }
+  return -1;
+}
+
+// A level from the level below: node = SHA-256(0x01 || left record || right record), its sums the
+// children's sums (an absent right child is an empty subtree: zero hash, zero sums). The message
+// sits 3 bytes into its buffer, so both child records start on word 1. Returns the index of an
+// asset whose sum reached 2^128, or -1. Records of both levels start at node index 'base'.
+function level(j) {
+  const prev32 = new Uint32Array(j.prev), out = new Uint8Array(j.next), out32 = new Uint32Array(j.next);
+  const r = j.recordBytes, rw = r >> 2, k = j.assets, base = j.base || 0;
+  const ab = new ArrayBuffer(4 + 2 * r);
+  const m8 = new Uint8Array(ab, 3, 1 + 2 * r), m32 = new Uint32Array(ab);
+  m8[0] = 1;
+  for (let i = j.from; i < j.to; i++) {
+    const q = i - base, l4 = 2 * q * rw, o4 = q * rw;
     if (2 * i + 1 < j.prevCount) {
-      msg.set(prev.subarray(left, left + 2 * r), 1);
+      for (let w = 0; w < 2 * rw; w++) m32[1 + w] = prev32[l4 + w];
       for (let a = 0; a < k; a++) {
-        const lo = left + 32 + a * 16, oo = i * r + 32 + a * 16;
+        const lw = 9 + a * 4, rw2 = lw + rw, ow = o4 + 8 + a * 4;
         let carry = 0;
-        for (let b = 12; b >= 0; b -= 4) {
-          const s = pv.getUint32(lo + b) + pv.getUint32(lo + r + b) + carry;
+        for (let b = 3; b >= 0; b--) {
+          const s = bswap(m32[lw + b]) + bswap(m32[rw2 + b]) + carry;
           carry = s > 4294967295 ? 1 : 0;
-          ov.setUint32(oo + b, s >>> 0);
+          out32[ow + b] = bswap(s >>> 0);
         }
         if (carry) return a;
       }
     } else {
-      msg.set(prev.subarray(left, left + r), 1);
-      msg.fill(0, 1 + r);
-      out.set(prev.subarray(left + 32, left + r), i * r + 32);
+      for (let w = 0; w < rw; w++) m32[1 + w] = prev32[l4 + w];
+      for (let w = 0; w < rw; w++) m32[1 + rw + w] = 0;
+      for (let w = 8; w < rw; w++) out32[o4 + w] = prev32[l4 + w];
     }
-    out.set(hash('sha256', msg, 'buffer'), i * r);
+    out.set(hash('sha256', m8, 'buffer'), q * r);
   }
   return -1;
 }
 
 parentPort.on('message', (job) => {
   try {
-    parentPort.postMessage({ id: job.id, overflow: job.kind === 'accounts' ? accounts(job) : job.kind === 'leaves' ? leaves(job) : level(job) });
+    const f = job.kind === 'accounts' ? accounts : job.kind === 'padding' ? padding : job.kind === 'block' ? block : level;
+    parentPort.postMessage({ id: job.id, overflow: f(job) });
   } catch (e) {
     parentPort.postMessage({ id: job.id, error: String(e && e.stack || e) });
   }
