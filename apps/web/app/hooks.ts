@@ -1,4 +1,7 @@
-/** Data loading for pages: `useLoad(fn, deps)` gives { data, error, loading, reload, setData }. */
+/**
+ * Data loading for pages: `useLoad(fn, deps)` gives { data, error, loading, reload, setData }; and
+ * `useAction()` runs a form's request with its busy flag and error.
+ */
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
 
 export interface Loaded<T> {
@@ -38,4 +41,33 @@ export function useLoad<T>(fn: () => Promise<T>, deps: DependencyList): Loaded<T
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { data, error, loading, reload, setData };
+}
+
+/** A form's action: whether it runs and the error of its last run. */
+export interface Action {
+  busy: boolean;
+  error: unknown;
+  /** Runs `fn`, keeping its error for <ErrorMessage>; resolves to true when it succeeded. */
+  run(fn: () => Promise<unknown>): Promise<boolean>;
+  clear(): void;
+}
+
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = useCallback(async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  const clear = useCallback(() => setError(undefined), []);
+  return { busy, error, run, clear };
 }

@@ -1,40 +1,13 @@
 /**
- * Shared pieces of the audit pages: an action runner (busy + error), field errors from the API's
+ * Shared pieces of the audit pages: the action runner (from hooks.ts), field errors from the API's
  * `problems[].path`, the engagement status badge and labels.
  */
-import { useCallback, useState } from 'react';
 import { ApiError } from '../../api/client';
 import type { EngagementRole, EngagementStatus, EngagementType } from '../../api/types';
 import { ErrorMessage } from '../../components/ui';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
-export interface Action {
-  busy: boolean;
-  error: unknown;
-  /** Runs `fn`, keeping its error for <ErrorMessage>; resolves to true when it succeeded. */
-  run(fn: () => Promise<unknown>): Promise<boolean>;
-  clear(): void;
-}
-
-export function useAction(): Action {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const run = useCallback(async (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }, []);
-  const clear = useCallback(() => setError(undefined), []);
-  return { busy, error, run, clear };
-}
+export { useAction, type Action } from '../../hooks';
 
 /** The message the API gave for the field `path` (or one under it), for the field's error line. */
 export function fieldError(error: unknown, path: string): string | undefined {

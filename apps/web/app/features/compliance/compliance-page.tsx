@@ -8,12 +8,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
 import { LevelChart } from '../../components/level-chart';
-import { ErrorMessage, formatDate, formatDay, LevelBadge, Loading, Notice, Page } from '../../components/ui';
+import { ErrorMessage, formatDate, formatDay, LevelBadge, Loading, Notice, Page, TextField } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate, queryParam } from '../../router';
 import { useSignedIn } from '../../session';
-import { Input } from './fields';
 import { notificationsChanged } from './notifications';
 import { registersPath } from './registers-page';
 import { isDay, todayUtc, type ComplianceView, type RequirementEvaluation } from './types';
@@ -106,7 +105,7 @@ function SimulatedDay({ assessmentId, at, invalid }: { assessmentId: string; at:
       <p className="muted">{at ? t('compliance.sim.simulating', { day: formatDay(at, lang) }) : t('compliance.sim.today', { day: formatDay(todayUtc(), lang) })}</p>
       {invalid ? <Notice kind="warning">{t('compliance.sim.invalid')}</Notice> : null}
       <div className="row wrap">
-        <Input type="date" label={t('compliance.sim.day')} hint={t('compliance.sim.hint')} value={day} onChange={(e) => setDay(e.target.value)} required />
+        <TextField type="date" label={t('compliance.sim.day')} hint={t('compliance.sim.hint')} value={day} onChange={(e) => setDay(e.target.value)} required />
       </div>
       <div className="row wrap">
         <button type="submit" className="btn btn-primary" disabled={!isDay(day)}>

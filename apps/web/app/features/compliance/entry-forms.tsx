@@ -7,9 +7,10 @@
  */
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, seg } from '../../api/client';
-import { ErrorMessage, Notice } from '../../components/ui';
+import { ErrorMessage, Notice, SelectField, TextField } from '../../components/ui';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import { Input, messageFor, problemsOf, Select } from './fields';
+import { useAction } from '../../hooks';
+import { messageFor, problemsOf } from './fields';
 import { registerLabel } from './labels';
 import type { EntryRecord } from './types';
 
@@ -47,33 +48,44 @@ function compact(v: unknown): unknown {
   return typeof v === 'string' ? v.trim() : v;
 }
 
+/** Saves an entry; a 409 keeps the current version, so a second save replaces it knowingly. */
 function useSaver(props: FormProps) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [conflict, setConflict] = useState<EntryRecord | null>(null);
-  const submit = async (entry: Record<string, unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      props.onSaved(await save(props.orgId, props.register, conflict ?? props.record, entry));
-      setConflict(null);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && e.body.current && typeof e.body.current === 'object') setConflict(e.body.current as EntryRecord);
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = (entry: Record<string, unknown>) =>
+    run(async () => {
+      try {
+        props.onSaved(await save(props.orgId, props.register, conflict ?? props.record, entry));
+        setConflict(null);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409 && e.body.current && typeof e.body.current === 'object') setConflict(e.body.current as EntryRecord);
+        throw e;
+      }
+    });
   return { error, busy, conflict, submit };
 }
 
-function ConflictNote({ conflict }: { conflict: EntryRecord | null }) {
+/** The end of an entry form: who saved in between (after a 409), the error, save and cancel. */
+function SaveRow({ saver, onCancel }: { saver: ReturnType<typeof useSaver>; onCancel(): void }) {
   const { t } = useI18n();
-  if (!conflict) return null;
+  const { conflict, error, busy } = saver;
   return (
-    <Notice kind="warning">
-      <p>{t('compliance.form.conflict', { version: conflict.version, by: conflict.updatedBy })}</p>
-    </Notice>
+    <>
+      {conflict ? (
+        <Notice kind="warning">
+          <p>{t('compliance.form.conflict', { version: conflict.version, by: conflict.updatedBy })}</p>
+        </Notice>
+      ) : null}
+      <ErrorMessage error={error} />
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {conflict ? t('compliance.form.saveAnyway') : t('compliance.form.save')}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </>
   );
 }
 
@@ -158,7 +170,8 @@ function testEntryOf(d: TestDraft, prior: Record<string, unknown> | undefined): 
 export function SecurityTestForm(props: FormProps) {
   const { t } = useI18n();
   const [d, setD] = useState<TestDraft>(() => testDraftOf(props.record?.entry));
-  const { error, busy, conflict, submit } = useSaver(props);
+  const saver = useSaver(props);
+  const { error, submit } = saver;
   const problems = problemsOf(error);
   const err = (path: string) => messageFor(problems, path);
   const set = (k: keyof Omit<TestDraft, 'findings'>) => (e: { target: { value: string } }) => setD({ ...d, [k]: e.target.value });
@@ -172,38 +185,38 @@ export function SecurityTestForm(props: FormProps) {
     <form className="card form" onSubmit={onSubmit} aria-labelledby="entry-form-h" noValidate>
       <h3 id="entry-form-h">{heading}</h3>
       <div className="grid-2">
-        <Input label={t('compliance.test.id')} value={d.id} onChange={set('id')} readOnly={Boolean(props.record)} error={err('id')} />
-        <Select label={t('compliance.test.kind')} value={d.kind} onChange={set('kind')} error={err('kind')}>
+        <TextField label={t('compliance.test.id')} value={d.id} onChange={set('id')} readOnly={Boolean(props.record)} error={err('id')} />
+        <SelectField label={t('compliance.test.kind')} value={d.kind} onChange={set('kind')} error={err('kind')}>
           {TEST_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`compliance.testKind.${k}` as MessageKey)}
             </option>
           ))}
-        </Select>
+        </SelectField>
       </div>
-      <Input label={t('compliance.test.scope')} value={d.scope} onChange={set('scope')} error={err('scope')} />
+      <TextField label={t('compliance.test.scope')} value={d.scope} onChange={set('scope')} error={err('scope')} />
       <div className="grid-2">
-        <Input label={t('compliance.test.tester')} value={d.testerName} onChange={set('testerName')} error={err('tester.name') ?? err('tester')} />
-        <Select label={t('compliance.test.relation')} value={d.relation} onChange={set('relation')} error={err('tester.relation')}>
+        <TextField label={t('compliance.test.tester')} value={d.testerName} onChange={set('testerName')} error={err('tester.name') ?? err('tester')} />
+        <SelectField label={t('compliance.test.relation')} value={d.relation} onChange={set('relation')} error={err('tester.relation')}>
           {RELATIONS.map((r) => (
             <option key={r} value={r}>
               {t(`compliance.relation.${r}` as MessageKey)}
             </option>
           ))}
-        </Select>
+        </SelectField>
       </div>
       <fieldset className="fieldset">
         <legend>{t('compliance.test.dates')}</legend>
         <div className="grid-2">
-          <Input type="date" label={t('compliance.test.plannedOn')} value={d.plannedOn} onChange={set('plannedOn')} error={err('plannedOn')} />
-          <Input type="date" label={t('compliance.test.startedOn')} value={d.startedOn} onChange={set('startedOn')} error={err('startedOn')} />
-          <Input type="date" label={t('compliance.test.performedOn')} hint={t('compliance.test.performedOnHint')} value={d.performedOn} onChange={set('performedOn')} error={err('performedOn')} />
-          <Input type="date" label={t('compliance.test.reportedOn')} value={d.reportedOn} onChange={set('reportedOn')} error={err('reportedOn')} />
+          <TextField type="date" label={t('compliance.test.plannedOn')} value={d.plannedOn} onChange={set('plannedOn')} error={err('plannedOn')} />
+          <TextField type="date" label={t('compliance.test.startedOn')} value={d.startedOn} onChange={set('startedOn')} error={err('startedOn')} />
+          <TextField type="date" label={t('compliance.test.performedOn')} hint={t('compliance.test.performedOnHint')} value={d.performedOn} onChange={set('performedOn')} error={err('performedOn')} />
+          <TextField type="date" label={t('compliance.test.reportedOn')} value={d.reportedOn} onChange={set('reportedOn')} error={err('reportedOn')} />
         </div>
       </fieldset>
       <div className="grid-2">
-        <Input label={t('compliance.test.reportSha256')} hint={t('compliance.test.reportSha256Hint')} value={d.reportSha256} onChange={set('reportSha256')} error={err('report.sha256') ?? err('report')} spellCheck={false} />
-        <Input label={t('compliance.test.reportDescription')} value={d.reportDescription} onChange={set('reportDescription')} error={err('report.description')} />
+        <TextField label={t('compliance.test.reportSha256')} hint={t('compliance.test.reportSha256Hint')} value={d.reportSha256} onChange={set('reportSha256')} error={err('report.sha256') ?? err('report')} spellCheck={false} />
+        <TextField label={t('compliance.test.reportDescription')} value={d.reportDescription} onChange={set('reportDescription')} error={err('report.description')} />
       </div>
       <fieldset className="fieldset">
         <legend>{t('compliance.test.findings')}</legend>
@@ -214,26 +227,26 @@ export function SecurityTestForm(props: FormProps) {
             <fieldset key={i} className="fieldset">
               <legend>{t('compliance.finding.legend', { n: i + 1 })}</legend>
               <div className="grid-2">
-                <Input label={t('compliance.finding.id')} value={f.id} onChange={setFinding(i, 'id')} error={err(`${at}.id`)} />
-                <Input label={t('compliance.finding.title')} value={f.title} onChange={setFinding(i, 'title')} error={err(`${at}.title`)} />
-                <Select label={t('compliance.finding.severity')} value={f.severity} onChange={setFinding(i, 'severity')} error={err(`${at}.severity`)}>
+                <TextField label={t('compliance.finding.id')} value={f.id} onChange={setFinding(i, 'id')} error={err(`${at}.id`)} />
+                <TextField label={t('compliance.finding.title')} value={f.title} onChange={setFinding(i, 'title')} error={err(`${at}.title`)} />
+                <SelectField label={t('compliance.finding.severity')} value={f.severity} onChange={setFinding(i, 'severity')} error={err(`${at}.severity`)}>
                   <option value="">{t('compliance.finding.chooseSeverity')}</option>
                   {SEVERITIES.map((s) => (
                     <option key={s} value={s}>
                       {t(`compliance.severity.${s}` as MessageKey)}
                     </option>
                   ))}
-                </Select>
-                <Input label={t('compliance.finding.owner')} value={f.owner} onChange={setFinding(i, 'owner')} error={err(`${at}.owner`)} />
-                <Input type="date" label={t('compliance.finding.due')} value={f.due} onChange={setFinding(i, 'due')} error={err(`${at}.due`)} />
-                <Select label={t('compliance.finding.remediation')} value={f.remediation} onChange={setFinding(i, 'remediation')} error={err(`${at}.remediation`)}>
+                </SelectField>
+                <TextField label={t('compliance.finding.owner')} value={f.owner} onChange={setFinding(i, 'owner')} error={err(`${at}.owner`)} />
+                <TextField type="date" label={t('compliance.finding.due')} value={f.due} onChange={setFinding(i, 'due')} error={err(`${at}.due`)} />
+                <SelectField label={t('compliance.finding.remediation')} value={f.remediation} onChange={setFinding(i, 'remediation')} error={err(`${at}.remediation`)}>
                   {REMEDIATION.map((s) => (
                     <option key={s} value={s}>
                       {t(`compliance.remediation.${s}` as MessageKey)}
                     </option>
                   ))}
-                </Select>
-                <Input type="date" label={t('compliance.finding.resolvedOn')} value={f.resolvedOn} onChange={setFinding(i, 'resolvedOn')} error={err(`${at}.resolvedOn`)} />
+                </SelectField>
+                <TextField type="date" label={t('compliance.finding.resolvedOn')} value={f.resolvedOn} onChange={setFinding(i, 'resolvedOn')} error={err(`${at}.resolvedOn`)} />
               </div>
               <button type="button" className="btn btn-small" onClick={() => setD({ ...d, findings: d.findings.filter((_, j) => j !== i) })}>
                 {t('compliance.finding.remove', { n: i + 1 })}
@@ -249,16 +262,7 @@ export function SecurityTestForm(props: FormProps) {
           {t('compliance.finding.add')}
         </button>
       </fieldset>
-      <ConflictNote conflict={conflict} />
-      <ErrorMessage error={error} />
-      <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {conflict ? t('compliance.form.saveAnyway') : t('compliance.form.save')}
-        </button>
-        <button type="button" className="btn" onClick={props.onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SaveRow saver={saver} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -304,7 +308,8 @@ export function JsonEntryForm(props: FormProps) {
   const { t } = useI18n();
   const [text, setText] = useState(() => JSON.stringify(props.record?.entry ?? TEMPLATES[props.register] ?? { id: '' }, null, 2));
   const [parseError, setParseError] = useState<string>();
-  const { error, busy, conflict, submit } = useSaver(props);
+  const saver = useSaver(props);
+  const { error, submit } = saver;
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     let entry: unknown;
@@ -346,16 +351,7 @@ export function JsonEntryForm(props: FormProps) {
           </p>
         ) : null}
       </div>
-      <ConflictNote conflict={conflict} />
-      <ErrorMessage error={error} />
-      <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {conflict ? t('compliance.form.saveAnyway') : t('compliance.form.save')}
-        </button>
-        <button type="button" className="btn" onClick={props.onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SaveRow saver={saver} onCancel={props.onCancel} />
     </form>
   );
 }

@@ -5,10 +5,10 @@
  */
 import { useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
-import { ErrorMessage, formatDate, Loading, Notice } from '../../components/ui';
+import { ErrorMessage, formatDate, Loading, Notice, TextField } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
-import { Input, messageFor, problemsOf } from './fields';
+import { messageFor, problemsOf } from './fields';
 import type { WebhookRecord } from './types';
 
 export function WebhookSettings({ orgId }: { orgId: string }) {
@@ -91,7 +91,7 @@ export function WebhookSettings({ orgId }: { orgId: string }) {
         </Notice>
       ) : null}
       <form className="form" onSubmit={submit}>
-        <Input label={t('compliance.webhook.url')} type="url" value={shownUrl} onChange={(e) => setUrl(e.target.value)} placeholder="https://" error={messageFor(problemsOf(error), 'url')} required />
+        <TextField label={t('compliance.webhook.url')} type="url" value={shownUrl} onChange={(e) => setUrl(e.target.value)} placeholder="https://" error={messageFor(problemsOf(error), 'url')} required />
         <div className="field">
           <label>
             <input type="checkbox" checked={shownEnabled} onChange={(e) => setEnabled(e.target.checked)} /> {t('compliance.webhook.enabled')}

@@ -11,6 +11,7 @@ import type { AssessmentSummary } from '../../api/types';
 import { ErrorMessage, formatDate, Notice, SelectField, TextArea, TextField } from '../../components/ui';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
+import { useAction } from '../../hooks';
 import { EDITIONS, editionLabel } from '../systems/editions';
 import { ProblemsByFile } from './inventory';
 import type { AttachAnswer, FindingStatus, PsbtCheckResult, SpendDecision, WalletCheckResult } from './types';
@@ -45,22 +46,13 @@ function AttachForm({ assessments, attach, kind }: { assessments: AssessmentSumm
   const { t, lang } = useI18n();
   const id = useId();
   const [assessmentId, setAssessmentId] = useState(assessments[0]?.id ?? '');
-  const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<AttachAnswer | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   if (assessments.length === 0) return <p className="muted">{t('wallet.attach.noAssessment')}</p>;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setDone(null);
-    try {
-      setDone(await attach(assessmentId));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => setDone(await attach(assessmentId)));
   };
   return (
     <form className="form wallet-attach" onSubmit={submit} aria-labelledby={`${id}-h`} aria-busy={busy}>
@@ -94,8 +86,7 @@ export function WalletCheckSection({ systemId, assessments, canAttach }: { syste
   const [addresses, setAddresses] = useState('3');
   const [network, setNetwork] = useState('');
   const [result, setResult] = useState<WalletCheckResult | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   // A Caravan config is JSON; anything else is read as a descriptor (blank lines and # comments skipped).
   const input = () => {
     const n = Number(addresses);
@@ -103,16 +94,8 @@ export function WalletCheckSection({ systemId, assessments, canAttach }: { syste
   };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setResult(null);
-    try {
-      setResult(await api<WalletCheckResult>(`/api/systems/${seg(systemId)}/wallet-check`, { json: { ...input(), edition } }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => setResult(await api<WalletCheckResult>(`/api/systems/${seg(systemId)}/wallet-check`, { json: { ...input(), edition } })));
   };
   return (
     <section className="card" aria-labelledby="wallet-check-h">
@@ -225,21 +208,12 @@ export function PsbtCheckSection({ systemId, assessments, canAttach }: { systemI
   const [history, setHistory] = useState('');
   const [at, setAt] = useState('');
   const [result, setResult] = useState<PsbtCheckResult | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const input = () => ({ psbt, policy, descriptor, ...(history.trim() ? { history } : {}), ...(at.trim() ? { at: at.trim() } : {}) });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setResult(null);
-    try {
-      setResult(await api<PsbtCheckResult>(`/api/systems/${seg(systemId)}/psbt-check`, { json: input() }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => setResult(await api<PsbtCheckResult>(`/api/systems/${seg(systemId)}/psbt-check`, { json: input() })));
   };
   return (
     <section className="card" aria-labelledby="psbt-check-h">
