@@ -20,7 +20,7 @@ import { postgresSkipNote, testBackends, type TestDb } from '@keygrade/db/testin
 import { openCatalog } from '@keygrade/catalog/node';
 import { parseYamlInventory } from '@keygrade/wallet';
 // Test-only keys of the wallet package, derived at run time from fixed seeds (never real keys).
-import { testXpub } from '../../../packages/wallet/src/test-keys.js';
+import { testWallet } from '../../../packages/wallet/src/test-keys.js';
 import type { App } from './app.js';
 import { as, bearer, call, signUp, testApp, type SignedIn } from './testing.js';
 
@@ -34,18 +34,7 @@ const example = (f: string) => readFileSync(`${root}examples/psbt/${f}`, 'utf8')
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const TUESDAY = '2026-11-24T09:00:00Z';
 
-const K = [testXpub(21), testXpub(22), testXpub(23)];
-const keyExpr = (k: { xpub: string; fingerprint: string }) => `[${k.fingerprint}/48h/0h/0h/2h]${k.xpub}/<0;1>/*`;
-const DESCRIPTOR = `wsh(sortedmulti(2,${K.map(keyExpr).join(',')}))`;
-const INVENTORY = `sites:
-  - { id: zrh, country: CH, region: ZH }
-  - { id: fra, country: DE, region: HE }
-  - { id: nyc, country: US, region: NY }
-keys:
-  - { id: k1, fingerprint: "${K[0]!.fingerprint}", holder: A, organization: Acme, site: zrh }
-  - { id: k2, fingerprint: "${K[1]!.fingerprint}", holder: B, organization: Partner, site: fra }
-  - { id: k3, fingerprint: "${K[2]!.fingerprint}", holder: C, organization: Law LLP, site: nyc }
-`;
+const { keys: K, descriptor: DESCRIPTOR, inventory: INVENTORY } = testWallet();
 const BACKUPS_CSV = 'key,medium,site,encrypted,access_control,environmental,seals\nk1,steel,fra,yes,bank vault,fire|flood,S1@2026-10-01=intact:S1\nk2,steel,nyc,yes,bank vault,fire|flood,S2@2026-10-02=intact:S2\n';
 const KEYS_CSV = `id,fingerprint,holder,organization,site,country,region\nk1,${K[0]!.fingerprint},A,Acme,zrh,CH,ZH\nk2,${K[1]!.fingerprint},B,Partner,fra,DE,HE\nk3,${K[2]!.fingerprint},C,Law LLP,nyc,US,NY\n`;
 

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 // Test-only keys of the wallet package, derived at run time from fixed seeds.
-import { testXpub } from '../../../../packages/wallet/src/test-keys.js';
+import { testWallet } from '../../../../packages/wallet/src/test-keys.js';
 import { keygrade, tempDir, write } from '../test/harness.js';
 
-const K = [testXpub(21), testXpub(22), testXpub(23)];
-const keyExpr = (k: { xpub: string; fingerprint: string }) => `[${k.fingerprint}/48h/0h/0h/2h]${k.xpub}/<0;1>/*`;
-const desc = `wsh(sortedmulti(2,${K.map(keyExpr).join(',')}))`;
-const inventory = `sites:
-  - { id: zrh, country: CH, region: ZH }
-  - { id: fra, country: DE, region: HE }
-  - { id: nyc, country: US, region: NY }
-keys:
-  - { id: k1, fingerprint: "${K[0]!.fingerprint}", holder: A, organization: Acme, site: zrh }
-  - { id: k2, fingerprint: "${K[1]!.fingerprint}", holder: B, organization: Partner, site: fra }
-  - { id: k3, fingerprint: "${K[2]!.fingerprint}", holder: C, organization: Law LLP, site: nyc }
-`;
+const { keys: K, descriptor: desc, inventory } = testWallet();
 
 describe('keygrade wallet check', () => {
   it('has help with examples', async () => {

@@ -33,12 +33,8 @@ import {
   isIsoDate,
   PEOPLE_FACETS,
   GRANT_REVOKE_FACETS,
-  registerFromCsv,
-  registerFromYaml,
+  parseRegisterFile,
   registersFromYaml,
-  registersToYaml,
-  registerToCsv,
-  registerToYaml,
   REGISTER_KINDS,
   resolveValidity,
   zodProblems,
@@ -99,7 +95,7 @@ import { BaseError } from '@keygrade/errors';
 import { ApiError, requireOrg, requireUser, type Permission } from '../authz.js';
 import { answersForScoring, scorecardOf } from '../domain/assessment-view.js';
 import { checkProviderCertificates, toProviderCheck, type ProviderRegistryCheck } from '../domain/provider-certificates.js';
-import { applyRegisterImport, loadRegisters } from '../domain/register-io.js';
+import { exportRegisters, importRegisterFiles, loadRegisters } from '../domain/register-io.js';
 
 /** A request the routes refuse with field problems (400 INVALID_REQUEST, problems kept in the answer). */
 class InvalidRequest extends BaseError<'INVALID_REQUEST'> {}
@@ -615,7 +611,7 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
       '/api/orgs/:orgId/compliance/registers/export',
       { config: { permission: 'org:read' }, schema: { tags, summary: 'Every register in one YAML file (keygrade: compliance-registers/v1)', params: orgParams, querystring: z.object({ format: z.enum(['yaml']).default('yaml') }) } },
       async (req, reply) => {
-        const text = registersToYaml(await loadRegisters(k, req.params.orgId));
+        const text = await exportRegisters(k, req.params.orgId, undefined, 'yaml');
         return reply.header('content-type', 'text/yaml; charset=utf-8').header('content-disposition', 'attachment; filename="compliance-registers.yaml"').send(text);
       },
     );
@@ -636,7 +632,7 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
         const p = await requireOrg(req, req.params.orgId, 'system:write');
         const regs = registersFromYaml(req.body, 'registers.yaml');
         const files = REGISTER_KINDS.map((kind) => ({ kind, entries: regs[kind] as { id: string }[] }));
-        const counts = await audited(k, who(req, p.actor), 'compliance.registers.import', `org:${req.params.orgId}`, (trx) => applyRegisterImport(trx, req.params.orgId, files, req.query.mode, { actor: p.actor, at: now() }), (c) => ({ mode: req.query.mode, ...c }));
+        const counts = await importRegisterFiles(k, req.params.orgId, files, req.query.mode, who(req, p.actor));
         return { mode: req.query.mode, ...counts };
       },
     );
@@ -671,9 +667,8 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
       { config: { permission: 'org:read' }, schema: { tags, summary: 'One register as CSV or YAML (imports back unchanged)', params: registerParams, querystring: z.object({ format: z.enum(['csv', 'yaml']).default('csv') }) } },
       async (req, reply) => {
         const kind = req.params.register;
-        const entries = (await loadRegisters(k, req.params.orgId))[kind] as RegisterEntries[typeof kind][];
         const csv = req.query.format === 'csv';
-        const text = csv ? registerToCsv(kind, entries) : registerToYaml(kind, entries);
+        const text = await exportRegisters(k, req.params.orgId, kind, req.query.format);
         return reply
           .header('content-type', csv ? 'text/csv; charset=utf-8' : 'text/yaml; charset=utf-8')
           .header('content-disposition', `attachment; filename="${kind}.${csv ? 'csv' : 'yaml'}"`)
@@ -697,21 +692,9 @@ export function complianceRoutes(deps: AppDeps & { catalog: Catalog; compliance?
         const p = await requireOrg(req, req.params.orgId, 'system:write');
         const kind = req.params.register;
         const csv = req.query.format ? req.query.format === 'csv' : String(req.headers['content-type'] ?? '').startsWith('text/csv');
-        let entries: readonly { id: string }[];
-        if (csv) entries = registerFromCsv(kind, req.body, `${kind}.csv`);
-        else {
-          const file = registerFromYaml(req.body, `${kind}.yaml`);
-          if (file.kind !== kind) throw new ComplianceError('COMPLIANCE_IMPORT_INVALID', `${kind}.yaml holds the ${file.kind} register, not ${kind}`, { problems: [{ path: 'register', message: `expected ${kind}` }] });
-          entries = file.entries;
-        }
-        const counts = await audited(
-          k,
-          who(req, p.actor),
-          'compliance.register.import',
-          `org:${req.params.orgId}/${kind}`,
-          (trx) => applyRegisterImport(trx, req.params.orgId, [{ kind, entries }], req.query.mode, { actor: p.actor, at: now() }),
-          (c) => ({ format: csv ? 'csv' : 'yaml', mode: req.query.mode, ...c }),
-        );
+        const format = csv ? 'csv' : 'yaml';
+        const files = parseRegisterFile(req.body, `${kind}.${format}`, format, kind);
+        const counts = await importRegisterFiles(k, req.params.orgId, files, req.query.mode, who(req, p.actor), { format });
         return { register: kind, mode: req.query.mode, ...counts };
       },
     );
