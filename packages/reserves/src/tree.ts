@@ -193,8 +193,10 @@ export interface TreePlan {
   leafAccount: Uint32Array;
   /** 32 bytes per leaf. */
   salts: Uint8Array;
-  /** Level-0 records before hashing: balances in place, and in the hash slot of every padding leaf its random uid hash. */
+  /** Level-0 records before hashing: balances in place, and in the hash slot of every padding leaf its random uid hash (unless `padUids` is set). */
   leaves: Uint8Array;
+  /** With `placePaddingUids: false`: the padding leaves' uid hashes, 32 bytes each in leaf order, not yet placed in `leaves`. */
+  padUids?: Uint8Array;
 }
 
 /**
@@ -206,6 +208,8 @@ export function planTree(
   options: Pick<TreeOptions, 'random' | 'height' | 'minLeaves' | 'releaseBalances'> & {
     /** Copy the balances into the leaves here (default); a parallel builder lets its workers do it. */
     gatherBalances?: boolean;
+    /** Write the padding leaves' uid hashes into their hash slots here (default); a parallel builder lets its workers do it (`plan.padUids`). */
+    placePaddingUids?: boolean;
   } = {},
   allocate: (bytes: number) => Uint8Array = (b) => new Uint8Array(b),
 ): TreePlan {
@@ -222,7 +226,12 @@ export function planTree(
   const r = HASH_BYTES + accounts.balanceBytes;
   const leaves = allocate(leafCount * r);
   if (options.gatherBalances !== false) accounts.gatherBalances(leafAccount, leaves, r, HASH_BYTES);
-  const padUids = random.bytes(32 * (leafCount - n));
+  const padUids = leafCount > n ? allocate(32 * (leafCount - n)) : new Uint8Array(0);
+  random.fill(padUids);
+  if (options.placePaddingUids === false) {
+    if (options.releaseBalances) accounts.releaseBalances();
+    return { snapshotId, leafCount, height, sizes: levelSizes(leafCount, height), leafAccount, salts, leaves, padUids };
+  }
   for (let p = 0, q = 0; p < leafCount; p++) {
     if (leafAccount[p]! >= n) {
       leaves.set(padUids.subarray(q, q + 32), p * r);

@@ -14,7 +14,7 @@ test('the parallel builder gives the same tree as the portable one (same seed)',
   const t = table(rows);
   const seq = buildLiabilitiesTree(t, { random: seeded('par'), hash: (m) => hash('sha256', m, 'buffer') });
   let progress = 0;
-  const par = await buildLiabilitiesTreeParallel(t, { random: seeded('par'), workers: 2, jobSize: 256, groupShift: 6, onProgress: (d) => (progress = d) });
+  const par = await buildLiabilitiesTreeParallel(t, { random: seeded('par'), workers: 2, jobSize: 256, stageSize: 5, onProgress: (d) => (progress = d) });
   assert.equal(toHex(par.root), toHex(seq.root));
   assert.deepEqual(par.totals, seq.totals);
   assert.equal(progress, t.count + seq.levels!.reduce((n, l) => n + l.length / 64, 0), 'progress counts every hash');
@@ -47,7 +47,7 @@ test('four assets (96-byte records) give the same tree on worker threads, with p
   const shared4 = new AccountTable(assets, { shared: true });
   for (let a = 0; a < t.count; a++) shared4.add(t.id(a), t.balances(a));
   const seq = buildLiabilitiesTree(t, { random: seeded('four') });
-  const par = await buildLiabilitiesTreeParallel(shared4, { random: seeded('four'), workers: 2, jobSize: 16, groupShift: 4 });
+  const par = await buildLiabilitiesTreeParallel(shared4, { random: seeded('four'), workers: 2, jobSize: 16, stageSize: 3 });
   assert.equal(toHex(par.root), toHex(seq.root));
   for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(par.levels![l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
 });

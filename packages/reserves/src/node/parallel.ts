@@ -18,12 +18,12 @@ export interface ParallelTreeOptions extends Omit<TreeOptions, 'hash'> {
   hash?: Sha256;
   /** Leaves or nodes per worker job (default 131072); levels smaller than one job are hashed on the main thread. */
   jobSize?: number;
-  /** log2 of the leaves per block the account phase groups accounts by (default 16). */
-  groupShift?: number;
+  /** Leaves per sub-batch whose random table reads a worker does before hashing them (default 1024). */
+  stageSize?: number;
 }
 
-/** Leaves per block when accounts are grouped for the account phase (2^16 leaves: about 6 MB of records with 4 assets). */
-const BLOCK_SHIFT = 16;
+/** Leaves per sub-batch of a 'leaves' job: their table reads first, then their hashing. */
+const STAGE = 1024;
 
 /** For a table in private memory: its ids copied to shared memory, and no balances (they are already in the leaves). */
 function sharedIdsOnly(accounts: AccountTable): { chunks: ArrayBufferLike[]; chunkShift: number; ids: ArrayBufferLike; idOffsets: ArrayBufferLike; count: number } {
@@ -42,7 +42,7 @@ function sharedIdsOnly(accounts: AccountTable): { chunks: ArrayBufferLike[]; chu
 export async function buildLiabilitiesTreeParallel(accounts: AccountTable, options: ParallelTreeOptions = {}): Promise<LiabilitiesTree> {
   // Workers copy balances and read ids straight from a shared table; otherwise copy here.
   const table = accounts.shared ? accounts.sharedBuffers() : undefined;
-  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined }, shared);
+  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false }, shared);
   const k = accounts.assets.length;
   const r = HASH_BYTES + AMOUNT_BYTES * k;
   const source = table ?? sharedIdsOnly(accounts);
@@ -56,35 +56,20 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
   const job = Math.max(1, options.jobSize ?? JOB);
   const pool = new Pool(Math.max(1, options.workers ?? availableParallelism()));
   try {
-    // Leaf of every account: the inverse of the shuffle.
-    const leafOf = new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, accounts.count)));
-    for (let p = 0; p < plan.leafCount; p++) {
-      const a = plan.leafAccount[p]!;
-      if (a < accounts.count) leafOf[a] = p;
+    // Every leaf in leaf order: an account's uid hash and leaf hash, a padding leaf's leaf hash.
+    // Jobs are ranges of leaves; each is told how many padding leaves come before it.
+    const jobs = ranges(plan.leafCount, job).map(([from, to]) => ({ kind: 'leaves' as const, from, to, padFrom: 0, pads: 0 }));
+    let pads = 0;
+    for (const jb of jobs) {
+      jb.padFrom = pads;
+      for (let p = jb.from; p < jb.to; p++) if (plan.leafAccount[p]! >= accounts.count) pads++;
+      jb.pads = pads - jb.padFrom;
     }
-    // Accounts grouped by block of 2^16 leaves (a counting sort, stable): each job's scattered
-    // writes then stay within a few MB, which at tens of millions of accounts saves a cache and
-    // TLB miss or two per account.
-    const order = new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, accounts.count)));
-    {
-      const shift = options.groupShift ?? BLOCK_SHIFT;
-      const start = new Uint32Array((plan.leafCount >>> shift) + 2);
-      for (let a = 0; a < accounts.count; a++) start[(leafOf[a]! >>> shift) + 1]!++;
-      for (let b = 1; b < start.length; b++) start[b]! += start[b - 1]!;
-      for (let a = 0; a < accounts.count; a++) order[start[leafOf[a]! >>> shift]!++] = a;
-    }
-    const common = { ...source, order: order.buffer, gather: table !== undefined, leafOf: leafOf.buffer, leafAccount: plan.leafAccount.buffer, snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer };
-    // Every account: its uid hash and its leaf hash (two hashes each).
+    const common = { ...source, gather: table !== undefined, leafAccount: plan.leafAccount.buffer, padUids: plan.padUids!.buffer, stage: Math.max(1, options.stageSize ?? STAGE), snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer };
     await pool.run(
-      ranges(accounts.count, job).map(([from, to]) => ({ kind: 'accounts', from, to, ...common })),
-      (j) => tick(2 * (j.to - j.from)),
+      jobs.map((jb) => ({ ...jb, ...common })),
+      (j) => tick(2 * (j.to - j.from) - (j.pads as number)),
     );
-    // The padding leaves.
-    await pool.run(
-      ranges(plan.leafCount, job).map(([from, to]) => ({ kind: 'padding', from, to, ...common })),
-      () => undefined,
-    );
-    tick(plan.leafCount - accounts.count);
     if (options.releaseBalances) accounts.releaseBalances();
     const keep = options.keepLevels ?? true;
     const levels: Uint8Array[] | undefined = keep ? [plan.leaves] : undefined;

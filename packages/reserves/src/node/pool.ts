@@ -10,7 +10,7 @@ export function shared(bytes: number): Uint8Array {
 }
 
 export interface Job {
-  kind: 'accounts' | 'padding' | 'block' | 'level';
+  kind: 'leaves' | 'block' | 'level';
   from: number;
   to: number;
   [key: string]: unknown;

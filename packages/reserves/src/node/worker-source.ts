@@ -17,6 +17,16 @@ const { hash } = require('node:crypto');
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('the hashing worker needs a little-endian host');
 
+// node:crypto's one-shot hash with 'latin1' output returns the digest as a 32-character string
+// (char code = byte): about half the cost of a 'buffer' digest, whose Buffer allocation dominates.
+// The digest is stored as 8 little-endian words at word index w of a32.
+function put(s, a32, w) {
+  for (let i = 0; i < 8; i++) {
+    const b = 4 * i;
+    a32[w + i] = s.charCodeAt(b) | (s.charCodeAt(b + 1) << 8) | (s.charCodeAt(b + 2) << 16) | (s.charCodeAt(b + 3) << 24);
+  }
+}
+
 function bswap(x) {
   return ((x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
 }
@@ -39,78 +49,74 @@ function uidMessage(j) {
   const ab = new ArrayBuffer(off + tl + 32 + j.maxIdBytes + 4);
   const u8 = new Uint8Array(ab, off);
   u8.set(j.uidTag, 0);
-  return { u8, u32: new Uint32Array(ab, 0, (ab.byteLength >> 2)), saltWord: (off + tl) >> 2, idAt: tl + 32 };
+  const idAt = tl + 32, views = [];
+  for (let len = 0; len <= j.maxIdBytes; len++) views.push(u8.subarray(0, idAt + len));
+  return { u8, u32: new Uint32Array(ab, 0, (ab.byteLength >> 2)), saltWord: (off + tl) >> 2, idAt, views };
 }
 
-// Phase A, over a range of accounts taken in 'order' (accounts grouped by block of 2^16 leaves,
-// increasing within a block): the account's uid hash, then its leaf hash, straight into the leaf
-// record at leafOf[a], its balances next to it. Grouping keeps the writes and salt reads of a job
-// within a few MB, and the table reads moving forward.
-function accounts(j) {
-  const rec = new Uint8Array(j.records), rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts);
-  const leafOf = new Uint32Array(j.leafOf), ids = new Uint8Array(j.ids), starts = new Uint32Array(j.idOffsets), order = new Uint32Array(j.order);
+// Over a range of leaves [from, to), in leaf order: every leaf's balances (copied from the shared
+// table when j.gather) and its leaf hash; an account's uid hash is computed from its id, a padding
+// leaf's is the next one of j.padUids (j.padFrom padding leaves come before 'from'). The table reads
+// are random (the shuffle), so they are done for a sub-batch of j.stage leaves in tight loops before
+// its hashing: the processor then overlaps their cache misses instead of taking them one at a time
+// between two hash calls. The writes, the salts and the hashing move forward through memory.
+function leaves(j) {
+  const rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts), leafAccount = new Uint32Array(j.leafAccount);
+  const ids = new Uint8Array(j.ids), starts = new Uint32Array(j.idOffsets), pad32 = new Uint32Array(j.padUids);
   const chunks = j.chunks.map((c) => new Uint32Array(c));
-  const r = j.recordBytes, bw = (r - 32) >> 2, shift = j.chunkShift, mask = (1 << shift) - 1;
+  const r = j.recordBytes, bw = (r - 32) >> 2, shift = j.chunkShift, mask = (1 << shift) - 1, n = j.count, gather = j.gather;
   const { m8, m32 } = leafMessage(j);
-  const { u8, u32, saltWord, idAt } = uidMessage(j);
-  for (let i = j.from; i < j.to; i++) {
-    const a = order[i], p = leafOf[a], o = p * r, o4 = o >> 2, s4 = p * 8;
-    for (let w = 0; w < 8; w++) {
-      const s = salt32[s4 + w];
-      u32[saltWord + w] = s;
-      m32[19 + w] = s;
-    }
-    const st = starts[a], len = starts[a + 1] - st;
-    for (let i = 0; i < len; i++) u8[idAt + i] = ids[st + i];
-    m8.set(hash('sha256', u8.subarray(0, idAt + len), 'buffer'), 41);
-    m32[9] = bswap(Math.floor(p / 4294967296));
-    m32[10] = bswap(p >>> 0);
-    if (j.gather) {
-      const src = chunks[a >>> shift], so = (a & mask) * bw, d = o4 + 8;
-      for (let w = 0; w < bw; w++) {
-        const v = src[so + w];
-        rec32[d + w] = v;
-        m32[27 + w] = v;
+  const { u8, u32, saltWord, idAt, views } = uidMessage(j);
+  const stage = j.stage, st = new Int32Array(stage), ln = new Int32Array(stage);
+  let q8 = j.padFrom * 8, touch = 0;
+  for (let base = j.from; base < j.to; base += stage) {
+    const end = Math.min(j.to, base + stage);
+    for (let p = base; p < end; p++) {
+      const a = leafAccount[p], k = p - base;
+      if (a >= n) {
+        ln[k] = -1;
+        continue;
       }
-    } else {
+      const s = starts[a];
+      st[k] = s;
+      ln[k] = starts[a + 1] - s;
+      if (gather) {
+        const src = chunks[a >>> shift], so = (a & mask) * bw, d = ((p * r) >> 2) + 8;
+        for (let w = 0; w < bw; w++) rec32[d + w] = src[so + w];
+      }
+    }
+    for (let k = 0; k < end - base; k++) if (ln[k] > 0) touch ^= ids[st[k]] ^ ids[st[k] + ln[k] - 1];
+    for (let p = base; p < end; p++) {
+      const k = p - base, o4 = (p * r) >> 2, s4 = p * 8, len = ln[k];
+      for (let w = 0; w < 8; w++) m32[19 + w] = salt32[s4 + w];
+      if (len < 0) {
+        for (let w = 0; w < 8; w++) m32[11 + w] = pad32[q8 + w];
+        q8 += 8;
+      } else {
+        for (let w = 0; w < 8; w++) u32[saltWord + w] = salt32[s4 + w];
+        const s = st[k];
+        for (let i = 0; i < len; i++) u8[idAt + i] = ids[s + i];
+        put(hash('sha256', views[len], 'latin1'), m32, 11);
+      }
+      m32[9] = bswap(Math.floor(p / 4294967296));
+      m32[10] = bswap(p >>> 0);
       for (let w = 0; w < bw; w++) m32[27 + w] = rec32[o4 + 8 + w];
+      put(hash('sha256', m8, 'latin1'), rec32, o4);
     }
-    rec.set(hash('sha256', m8, 'buffer'), o);
   }
-  return -1;
-}
-
-// Phase B, over a range of leaves: the padding leaves (leafAccount[p] >= count), whose hash slot
-// holds their random uid hash; the leaf hash replaces it.
-function padding(j) {
-  const rec = new Uint8Array(j.records), rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts);
-  const order = new Uint32Array(j.leafAccount);
-  const r = j.recordBytes, bw = (r - 32) >> 2, n = j.count;
-  const { m8, m32 } = leafMessage(j);
-  for (let p = j.from; p < j.to; p++) {
-    if (order[p] < n) continue;
-    const o4 = (p * r) >> 2, s4 = p * 8;
-    m32[9] = bswap(Math.floor(p / 4294967296));
-    m32[10] = bswap(p >>> 0);
-    for (let w = 0; w < 8; w++) {
-      m32[11 + w] = rec32[o4 + w];
-      m32[19 + w] = salt32[s4 + w];
-    }
-    for (let w = 0; w < bw; w++) m32[27 + w] = rec32[o4 + 8 + w];
-    rec.set(hash('sha256', m8, 'buffer'), p * r);
-  }
-  return -1;
+  // The touched bytes are used, so the reads stay (any value is fine).
+  return touch === 256 ? -1 : -1;
 }
 
 // Streaming build, over leaves [from, to) of one block laid out in leaf order: leaf p's record
 // (at p - base) holds its balances, and its hash slot the padding uid when idLen[p - base] is
 // 0xffffffff; otherwise the id is idLen bytes at idStart in the block's id arena.
 function block(j) {
-  const rec = new Uint8Array(j.records), rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts);
+  const rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts);
   const ids = new Uint8Array(j.ids), idStart = new Uint32Array(j.idStart), idLen = new Uint32Array(j.idLen);
   const r = j.recordBytes, bw = (r - 32) >> 2, base = j.base;
   const { m8, m32 } = leafMessage(j);
-  const { u8, u32, saltWord, idAt } = uidMessage(j);
+  const { u8, u32, saltWord, idAt, views } = uidMessage(j);
   for (let p = j.from; p < j.to; p++) {
     const q = p - base, o4 = (q * r) >> 2, s4 = q * 8;
     for (let w = 0; w < 8; w++) m32[19 + w] = salt32[s4 + w];
@@ -121,12 +127,12 @@ function block(j) {
       for (let w = 0; w < 8; w++) u32[saltWord + w] = salt32[s4 + w];
       const st = idStart[q];
       for (let i = 0; i < len; i++) u8[idAt + i] = ids[st + i];
-      m8.set(hash('sha256', u8.subarray(0, idAt + len), 'buffer'), 41);
+      put(hash('sha256', views[len], 'latin1'), m32, 11);
     }
     m32[9] = bswap(Math.floor(p / 4294967296));
     m32[10] = bswap(p >>> 0);
     for (let w = 0; w < bw; w++) m32[27 + w] = rec32[o4 + 8 + w];
-    rec.set(hash('sha256', m8, 'buffer'), q * r);
+    put(hash('sha256', m8, 'latin1'), rec32, o4);
   }
   return -1;
 }
@@ -136,7 +142,7 @@ function block(j) {
 // sits 3 bytes into its buffer, so both child records start on word 1. Returns the index of an
 // asset whose sum reached 2^128, or -1. Records of both levels start at node index 'base'.
 function level(j) {
-  const prev32 = new Uint32Array(j.prev), out = new Uint8Array(j.next), out32 = new Uint32Array(j.next);
+  const prev32 = new Uint32Array(j.prev), out32 = new Uint32Array(j.next);
   const r = j.recordBytes, rw = r >> 2, k = j.assets, base = j.base || 0;
   const ab = new ArrayBuffer(4 + 2 * r);
   const m8 = new Uint8Array(ab, 3, 1 + 2 * r), m32 = new Uint32Array(ab);
@@ -160,14 +166,14 @@ function level(j) {
       for (let w = 0; w < rw; w++) m32[1 + rw + w] = 0;
       for (let w = 8; w < rw; w++) out32[o4 + w] = prev32[l4 + w];
     }
-    out.set(hash('sha256', m8, 'buffer'), q * r);
+    put(hash('sha256', m8, 'latin1'), out32, o4);
   }
   return -1;
 }
 
 parentPort.on('message', (job) => {
   try {
-    const f = job.kind === 'accounts' ? accounts : job.kind === 'padding' ? padding : job.kind === 'block' ? block : level;
+    const f = job.kind === 'leaves' ? leaves : job.kind === 'block' ? block : level;
     parentPort.postMessage({ id: job.id, overflow: f(job) });
   } catch (e) {
     parentPort.postMessage({ id: job.id, error: String(e && e.stack || e) });
