@@ -142,22 +142,24 @@ function block(j) {
 // sits 3 bytes into its buffer, so both child records start on word 1. Returns the index of an
 // asset whose sum reached 2^128, or -1. Records of both levels start at node index 'base'.
 function level(j) {
-  const prev32 = new Uint32Array(j.prev), out32 = new Uint32Array(j.next);
+  const prev32 = new Uint32Array(j.prev), out32 = new Uint32Array(j.next), outView = new DataView(j.next);
   const r = j.recordBytes, rw = r >> 2, k = j.assets, base = j.base || 0;
   const ab = new ArrayBuffer(4 + 2 * r);
-  const m8 = new Uint8Array(ab, 3, 1 + 2 * r), m32 = new Uint32Array(ab);
+  const m8 = new Uint8Array(ab, 3, 1 + 2 * r), m32 = new Uint32Array(ab), view = new DataView(ab);
   m8[0] = 1;
   for (let i = j.from; i < j.to; i++) {
     const q = i - base, l4 = 2 * q * rw, o4 = q * rw;
     if (2 * i + 1 < j.prevCount) {
       for (let w = 0; w < 2 * rw; w++) m32[1 + w] = prev32[l4 + w];
+      // Big-endian 32-bit limbs through DataView (compiled to a load and a byte swap): the
+      // left child's sum of asset a starts at byte 36 + 16a of the buffer, the right one r later.
       for (let a = 0; a < k; a++) {
-        const lw = 9 + a * 4, rw2 = lw + rw, ow = o4 + 8 + a * 4;
+        const lb = 36 + 16 * a, rb = lb + r, ob = 4 * o4 + 32 + 16 * a;
         let carry = 0;
-        for (let b = 3; b >= 0; b--) {
-          const s = bswap(m32[lw + b]) + bswap(m32[rw2 + b]) + carry;
+        for (let b = 12; b >= 0; b -= 4) {
+          const s = view.getUint32(lb + b) + view.getUint32(rb + b) + carry;
           carry = s > 4294967295 ? 1 : 0;
-          out32[ow + b] = bswap(s >>> 0);
+          outView.setUint32(ob + b, s >>> 0);
         }
         if (carry) return a;
       }
