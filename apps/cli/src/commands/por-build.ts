@@ -40,6 +40,19 @@ const PARALLEL_FROM = 50_000;
 /** Accounts files from this size on are built by streaming to disk (about 350 bytes of memory per account otherwise). */
 export const STREAM_FROM_BYTES = 1 << 30;
 
+/**
+ * The file size from which `por build` streams: KEYGRADE_POR_STREAM_FROM (bytes, or with a K, M or
+ * G suffix in powers of 1024) for machines with less or more memory, else 1 GiB.
+ */
+export function streamFromBytes(env: Record<string, string | undefined>): number {
+  const v = env.KEYGRADE_POR_STREAM_FROM;
+  if (v === undefined || v === '') return STREAM_FROM_BYTES;
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(v.trim());
+  const n = m ? Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw usage(`KEYGRADE_POR_STREAM_FROM must be a size in bytes such as 536870912 or 512M (got "${v}")`);
+  return n;
+}
+
 /** Up to this many accounts, `--proof-files auto` also writes one proof file per account. */
 export const PROOF_FILES_LIMIT = 100_000;
 
@@ -54,7 +67,7 @@ export const spec: CommandSpec = {
     'The output folder receives manifest.json (publish it), root.txt, store/ (private: serves any customer\'s proof with',
     '`keygrade por proof`) and, for up to 100,000 accounts, proofs/ with one file per customer and proofs/index.csv.',
     '',
-    'With --stream (automatic for accounts files of 1 GiB or more) the build keeps a few bytes per account in memory',
+    'With --stream (automatic for accounts files of 1 GiB or more; KEYGRADE_POR_STREAM_FROM=512M changes the size) the build keeps a few bytes per account in memory',
     'and works through files next to the output folder: same snapshot format, same proofs, bounded memory.',
   ].join('\n'),
   args: ['<accounts>'],
@@ -110,7 +123,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     io.stderr.write(`warning: the previous manifest was signed by another key (${previous.signatures.map((s) => s.publicKey.slice(0, 16)).join(', ')}…); customers will see the key change\n`);
   }
 
-  const stream = values.stream === true || (values['in-memory'] !== true && fileSize(io, input) >= STREAM_FROM_BYTES);
+  const stream = values.stream === true || (values['in-memory'] !== true && fileSize(io, input) >= streamFromBytes(io.env));
   const common = { io, input, format, assets, outDir, output: values.output as string, height, minLeaves, workers, time, label: values.label as string | undefined, previous, secretKey, proofFilesOption: values['proof-files'] as string, json: Boolean(values.json) };
   if (stream) return buildStreamed(common);
 
@@ -193,6 +206,7 @@ async function buildStreamed(c: {
     await readAccounts(io, c.input, accountsReader(c.format, spill, c.input));
     spill.finish(c.input);
     timings.readSeconds = (performance.now() - started) / 1000;
+    const distributing = progressBar(io, 'distributing');
     const bar = progressBar(io, 'hashing');
     const tree = await buildStreaming(spill, {
       storeDir: join(tmp, 'store'),
@@ -200,6 +214,10 @@ async function buildStreamed(c: {
       ...(c.height !== undefined ? { height: c.height } : {}),
       ...(c.minLeaves !== undefined ? { minLeaves: c.minLeaves } : {}),
       ...(c.workers !== undefined ? { workers: c.workers } : {}),
+      onDistribute: (done, total) => {
+        distributing.update(done, total);
+        if (done === total) distributing.done();
+      },
       onProgress: (done, total) => bar.update(done, total),
     });
     bar.done();

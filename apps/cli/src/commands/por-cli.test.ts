@@ -202,6 +202,27 @@ describe('keygrade por', () => {
     assert.match(both.stderr, /choose --stream or --in-memory/);
   });
 
+  it('files from KEYGRADE_POR_STREAM_FROM bytes on (default 1 GiB) stream without --stream; --in-memory overrides', async () => {
+    const text = `id,BTC,ETH\n${Array.from({ length: 50 }, (_, i) => `u${i},1,2`).join('\n')}\n`;
+    const dir = await setup(text);
+    const size = Buffer.byteLength(text);
+    const run = (out: string, from: string, extra: string[] = []) =>
+      keygrade(['por', 'build', 'accounts.csv', '--assets', 'BTC:8,ETH:18', '-o', out, '--json', ...extra], { cwd: dir, env: { KEYGRADE_POR_STREAM_FROM: from } });
+    const mode = async (out: string, from: string, extra: string[] = []) => {
+      const r = await run(out, from, extra);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { mode: string }).mode;
+    };
+    assert.equal(await mode('a', String(size)), 'stream', 'a file of exactly the threshold streams');
+    assert.equal(await mode('b', String(size + 1)), 'memory', 'one byte below it stays in memory');
+    assert.equal(await mode('c', '1K', ['--in-memory']), 'memory');
+    assert.equal(await mode('d', ''), 'memory', 'unset: 1 GiB');
+    const bad = await run('e', 'lots');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /KEYGRADE_POR_STREAM_FROM must be a size in bytes such as 536870912 or 512M \(got "lots"\)/);
+    assert.ok(!existsSync(join(dir, 'e')));
+  });
+
   it('builds 60,000 accounts on worker threads and serves a proof that verifies', async () => {
     const rows = Array.from({ length: 60_000 }, (_, i) => `u${i},${i % 7}.5,${i}`);
     const dir = await setup(`id,BTC,ETH\n${rows.join('\n')}\n`);

@@ -87,9 +87,23 @@ test('four assets (records not a power of two) stream to the same root', async (
   try {
     const spill = fill(new SpillAccounts(assets, join(dir, 'spill')), data, 4);
     spill.finish();
-    const s = await buildStreaming(spill, { storeDir: join(dir, 'store'), workDir: join(dir, 'work'), random: seeded('four'), workers: 2, blockLeaves: 32, jobSize: 4 });
+    const events: string[] = [];
+    const s = await buildStreaming(spill, {
+      storeDir: join(dir, 'store'),
+      workDir: join(dir, 'work'),
+      random: seeded('four'),
+      workers: 2,
+      blockLeaves: 32,
+      jobSize: 4,
+      onDistribute: (done, total) => events.push(`distribute ${done}/${total}`),
+      onProgress: () => events.push('hash'),
+    });
     assert.equal(toHex(s.root), toHex(mem.root));
     assert.deepEqual(s.totals, mem.totals);
+    // The distribution pass reports from 0 to every account, before any hashing.
+    const firstHash = events.indexOf('hash');
+    assert.deepEqual(events.slice(0, firstHash), ['distribute 0/700', 'distribute 700/700']);
+    assert.ok(!events.slice(firstHash).some((e) => e.startsWith('distribute')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

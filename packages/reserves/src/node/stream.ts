@@ -340,6 +340,8 @@ export interface StreamOptions {
   hash?: Sha256;
   /** Progress: hashes done out of the total (uid + leaf + node hashes, as the in-memory build counts). */
   onProgress?: (done: number, total: number) => void;
+  /** Progress of the pass that sends every account to its bucket file (before any hashing): accounts done out of all. */
+  onDistribute?: (done: number, total: number) => void;
 }
 
 /** What a streaming build returns: enough for the manifest, and the store's meta. */
@@ -426,6 +428,7 @@ export async function buildStreaming(accounts: SpillAccounts, options: StreamOpt
     };
     u32be(idx, 0);
     accounts.scan((a, _line, id, balances) => {
+      if ((a & 0xffff) === 0) options.onDistribute?.(a, n);
       const p = leafOf[a]!;
       const w = buckets[Math.floor(p / B)]!;
       const at = w.reserve(6 + id.length + balances.length);
@@ -446,6 +449,7 @@ export async function buildStreaming(accounts: SpillAccounts, options: StreamOpt
     ids.close();
     idx.close();
     for (const w of buckets) w.close();
+    options.onDistribute?.(n, n);
   }
   // Every account is in a bucket now: the spill file goes (it is as large as the buckets).
   accounts.remove();
