@@ -14,36 +14,44 @@ import type { Database } from '../schema.js';
 export const INNER_SLOTS = 254;
 
 
+/**
+ * SHA-256 of `m` written into `out` at `at`, with node's one-shot hash returning the digest as a
+ * latin1 string (char code = byte): on Node 20 that is about twice as fast as a Buffer digest,
+ * whose allocation costs more than hashing a short message.
+ */
+export function sha256Into(m: Uint8Array, out: Uint8Array, at = 0): Uint8Array {
+  const s = hash('sha256', m, 'binary'); // 'binary' is node's name for latin1
+  for (let i = 0; i < 32; i++) out[at + i] = s.charCodeAt(i);
+  return out;
+}
+
 /** The tree hasher on node's native SHA-256: same results as the portable one, about 2x faster in bulk. */
 export class NativeTreeHasher extends TreeHasher {
   /** One message buffer for node hashes: 0x01 ‖ left ‖ right. */
   readonly #pair = new Uint8Array(65);
   override leaf(entry: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
-    out.set(fastLeafHash(entry));
-    return out;
+    return fastLeafHash(entry, out);
   }
   override node(left: Uint8Array, right: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
     const m = this.#pair;
     m[0] = 1;
     m.set(left, 1);
     m.set(right, 33);
-    out.set(hash('sha256', m, 'buffer'));
-    return out;
+    return sha256Into(m, out);
   }
   override nodeOfPair(pair: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
     const m = this.#pair;
     m[0] = 1;
     m.set(pair, 1);
-    out.set(hash('sha256', m, 'buffer'));
-    return out;
+    return sha256Into(m, out);
   }
 }
 /** RFC 9162 leaf hash with node's native SHA-256 (several times faster than the portable one for bulk work). */
-export function fastLeafHash(entry: Uint8Array): Uint8Array {
+export function fastLeafHash(entry: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
   // One-shot crypto.hash (Node >= 20.12) over 0x00 ‖ entry: about a quarter faster than createHash.
   const m = new Uint8Array(entry.length + 1);
   m.set(entry, 1);
-  return new Uint8Array(hash('sha256', m, 'buffer'));
+  return sha256Into(m, out);
 }
 const OFFSET = [0, 0, 128, 192, 224, 240, 248, 252, 254];
 
@@ -58,7 +66,7 @@ export function tileInner(data: Uint8Array, width: number): Uint8Array {
     count = Math.floor(count / 2);
     for (let p = 0; p < count; p++) {
       m.set(below.subarray(2 * p * 32, 2 * p * 32 + 64), 1);
-      out.set(hash('sha256', m, 'buffer'), (OFFSET[k]! + p) * 32);
+      sha256Into(m, out, (OFFSET[k]! + p) * 32);
     }
     below = out.subarray(OFFSET[k]! * 32, (OFFSET[k]! + count) * 32);
   }
