@@ -4,7 +4,7 @@
  * first (an UPDATE on both dialects), so numbers are contiguous and commit in order, and the
  * sequencer only has to integrate what it can see.
  */
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { DbError } from '../errors.js';
 import type { Database } from '../schema.js';
 
@@ -55,6 +55,22 @@ export function validateBatch(entries: readonly NewEntry[]): void {
  * client id with the same bytes returns the earlier index; with other bytes the whole batch fails
  * (LOG_CLIENT_ID_CONFLICT) and the caller's transaction must roll back.
  */
+/**
+ * The entries of `log` with these client ids. On PostgreSQL, one probe of the unique
+ * (log, client_id) index per id, forced by LATERAL … LIMIT 1: with stale statistics (a log that
+ * grew quickly, or a server with autovacuum off) the planner otherwise reads every entry of the
+ * log through the (log, ts) index for each batch, and appends slow down as the log grows.
+ */
+async function entriesByClientId(trx: Kysely<Database>, log: string, ids: string[]): Promise<{ client_id: string | null; idx: number | string; data: Uint8Array }[]> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    const { rows } = await sql<{ client_id: string; idx: string; data: Uint8Array }>`
+      SELECT e.client_id, e.idx, e.data FROM unnest(${ids}::text[]) AS c(id)
+      CROSS JOIN LATERAL (SELECT client_id, idx, data FROM log_entry WHERE log = ${log} AND client_id = c.id LIMIT 1) e`.execute(trx);
+    return rows;
+  }
+  return trx.selectFrom('log_entry').select(['client_id', 'idx', 'data']).where('log', '=', log).where('client_id', 'in', ids).execute();
+}
+
 export async function appendEntries(trx: Kysely<Database>, log: string, entries: readonly NewEntry[], receivedAt: string): Promise<Appended[]> {
   validateBatch(entries);
   const locked = await trx.updateTable('log').set((eb) => ({ next_index: eb.ref('next_index') })).where('name', '=', log).returning('next_index').executeTakeFirst();
@@ -64,8 +80,7 @@ export async function appendEntries(trx: Kysely<Database>, log: string, entries:
   const ids = [...new Set(entries.flatMap((e) => (e.clientId === undefined ? [] : [e.clientId])))];
   const known = new Map<string, { idx: number; data: Uint8Array }>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await trx.selectFrom('log_entry').select(['client_id', 'idx', 'data']).where('log', '=', log).where('client_id', 'in', ids.slice(i, i + 500)).execute();
-    for (const r of rows) known.set(r.client_id!, { idx: Number(r.idx), data: r.data });
+    for (const r of await entriesByClientId(trx, log, ids.slice(i, i + 500))) known.set(r.client_id!, { idx: Number(r.idx), data: r.data });
   }
 
   const results: Appended[] = [];
