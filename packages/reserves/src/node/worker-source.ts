@@ -54,6 +54,29 @@ function uidMessage(j) {
   return { u8, u32: new Uint32Array(ab, 0, (ab.byteLength >> 2)), saltWord: (off + tl) >> 2, idAt, views };
 }
 
+// The leaf hasher of a job: hashes leaf p whose salt is at word s4 of salt32 and whose balances
+// follow word o4 + 8 of rec32, writing the leaf hash at word o4. The uid hash is computed from
+// the len id bytes at ids[st], or, for a padding leaf (len < 0), read from uid32 at word uidAt.
+function leafHasher(j) {
+  const bw = (j.recordBytes - 32) >> 2;
+  const { m8, m32 } = leafMessage(j);
+  const { u8, u32, saltWord, idAt, views } = uidMessage(j);
+  return (p, rec32, o4, salt32, s4, ids, st, len, uid32, uidAt) => {
+    for (let w = 0; w < 8; w++) m32[19 + w] = salt32[s4 + w];
+    if (len < 0) {
+      for (let w = 0; w < 8; w++) m32[11 + w] = uid32[uidAt + w];
+    } else {
+      for (let w = 0; w < 8; w++) u32[saltWord + w] = salt32[s4 + w];
+      for (let i = 0; i < len; i++) u8[idAt + i] = ids[st + i];
+      put(hash('sha256', views[len], 'latin1'), m32, 11);
+    }
+    m32[9] = bswap(Math.floor(p / 4294967296));
+    m32[10] = bswap(p >>> 0);
+    for (let w = 0; w < bw; w++) m32[27 + w] = rec32[o4 + 8 + w];
+    put(hash('sha256', m8, 'latin1'), rec32, o4);
+  };
+}
+
 // Over a range of leaves [from, to), in leaf order: every leaf's balances (copied from the shared
 // table when j.gather) and its leaf hash; an account's uid hash is computed from its id, a padding
 // leaf's is the next one of j.padUids (j.padFrom padding leaves come before 'from'). The table reads
@@ -65,8 +88,7 @@ function leaves(j) {
   const ids = new Uint8Array(j.ids), starts = new Uint32Array(j.idOffsets), pad32 = new Uint32Array(j.padUids);
   const chunks = j.chunks.map((c) => new Uint32Array(c));
   const r = j.recordBytes, bw = (r - 32) >> 2, shift = j.chunkShift, mask = (1 << shift) - 1, n = j.count, gather = j.gather;
-  const { m8, m32 } = leafMessage(j);
-  const { u8, u32, saltWord, idAt, views } = uidMessage(j);
+  const leaf = leafHasher(j);
   const stage = j.stage, st = new Int32Array(stage), ln = new Int32Array(stage);
   let q8 = j.padFrom * 8, touch = 0;
   for (let base = j.from; base < j.to; base += stage) {
@@ -87,21 +109,9 @@ function leaves(j) {
     }
     for (let k = 0; k < end - base; k++) if (ln[k] > 0) touch ^= ids[st[k]] ^ ids[st[k] + ln[k] - 1];
     for (let p = base; p < end; p++) {
-      const k = p - base, o4 = (p * r) >> 2, s4 = p * 8, len = ln[k];
-      for (let w = 0; w < 8; w++) m32[19 + w] = salt32[s4 + w];
-      if (len < 0) {
-        for (let w = 0; w < 8; w++) m32[11 + w] = pad32[q8 + w];
-        q8 += 8;
-      } else {
-        for (let w = 0; w < 8; w++) u32[saltWord + w] = salt32[s4 + w];
-        const s = st[k];
-        for (let i = 0; i < len; i++) u8[idAt + i] = ids[s + i];
-        put(hash('sha256', views[len], 'latin1'), m32, 11);
-      }
-      m32[9] = bswap(Math.floor(p / 4294967296));
-      m32[10] = bswap(p >>> 0);
-      for (let w = 0; w < bw; w++) m32[27 + w] = rec32[o4 + 8 + w];
-      put(hash('sha256', m8, 'latin1'), rec32, o4);
+      const k = p - base, len = ln[k];
+      leaf(p, rec32, (p * r) >> 2, salt32, p * 8, ids, st[k], len, pad32, q8);
+      if (len < 0) q8 += 8;
     }
   }
   // The touched bytes are used, so the reads stay (any value is fine).
@@ -114,25 +124,11 @@ function leaves(j) {
 function block(j) {
   const rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts);
   const ids = new Uint8Array(j.ids), idStart = new Uint32Array(j.idStart), idLen = new Uint32Array(j.idLen);
-  const r = j.recordBytes, bw = (r - 32) >> 2, base = j.base;
-  const { m8, m32 } = leafMessage(j);
-  const { u8, u32, saltWord, idAt, views } = uidMessage(j);
+  const r = j.recordBytes, base = j.base;
+  const leaf = leafHasher(j);
   for (let p = j.from; p < j.to; p++) {
-    const q = p - base, o4 = (q * r) >> 2, s4 = q * 8;
-    for (let w = 0; w < 8; w++) m32[19 + w] = salt32[s4 + w];
-    const len = idLen[q];
-    if (len === 0xffffffff) {
-      for (let w = 0; w < 8; w++) m32[11 + w] = rec32[o4 + w];
-    } else {
-      for (let w = 0; w < 8; w++) u32[saltWord + w] = salt32[s4 + w];
-      const st = idStart[q];
-      for (let i = 0; i < len; i++) u8[idAt + i] = ids[st + i];
-      put(hash('sha256', views[len], 'latin1'), m32, 11);
-    }
-    m32[9] = bswap(Math.floor(p / 4294967296));
-    m32[10] = bswap(p >>> 0);
-    for (let w = 0; w < bw; w++) m32[27 + w] = rec32[o4 + 8 + w];
-    put(hash('sha256', m8, 'latin1'), rec32, o4);
+    const q = p - base, o4 = (q * r) >> 2, len = idLen[q];
+    leaf(p, rec32, o4, salt32, q * 8, ids, idStart[q], len === 0xffffffff ? -1 : len, rec32, o4);
   }
   return -1;
 }
