@@ -100,7 +100,6 @@ function ingest<T extends AccountSink>(table: T): T {
   return table;
 }
 
-/** Raw SHA-256 over the same count and sizes of messages the build hashes. */
 /**
  * The fastest one-shot form of node:crypto SHA-256: the digest as a 'latin1' string. A 'buffer'
  * digest costs about twice as much per call on Node 20 (the Buffer's allocation, not the hashing),
@@ -109,6 +108,7 @@ function ingest<T extends AccountSink>(table: T): T {
 const rawLatin1 = (m: Uint8Array): number => nodeHash('sha256', m, 'binary').charCodeAt(0); // 'binary' = 'latin1'
 const firstByte = (h: Sha256) => (m: Uint8Array): number => h(m)[0]!;
 
+/** Raw SHA-256 over the same count and sizes of messages the build hashes, on this thread. */
 function baseline(h: (m: Uint8Array) => number, uids: number, uidLen: number, leaves: number, nodes: number): number {
   const buf = new Uint8Array(nodeMessageLength(ASSETS.length));
   for (let i = 0; i < buf.length; i++) buf[i] = i;

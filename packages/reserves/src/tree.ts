@@ -228,18 +228,17 @@ export function planTree(
   if (options.gatherBalances !== false) accounts.gatherBalances(leafAccount, leaves, r, HASH_BYTES);
   const padUids = leafCount > n ? allocate(32 * (leafCount - n)) : new Uint8Array(0);
   random.fill(padUids);
-  if (options.placePaddingUids === false) {
-    if (options.releaseBalances) accounts.releaseBalances();
-    return { snapshotId, leafCount, height, sizes: levelSizes(leafCount, height), leafAccount, salts, leaves, padUids };
-  }
-  for (let p = 0, q = 0; p < leafCount; p++) {
-    if (leafAccount[p]! >= n) {
-      leaves.set(padUids.subarray(q, q + 32), p * r);
-      q += 32;
+  const place = options.placePaddingUids !== false;
+  if (place) {
+    for (let p = 0, q = 0; p < leafCount; p++) {
+      if (leafAccount[p]! >= n) {
+        leaves.set(padUids.subarray(q, q + 32), p * r);
+        q += 32;
+      }
     }
   }
   if (options.releaseBalances) accounts.releaseBalances();
-  return { snapshotId, leafCount, height, sizes: levelSizes(leafCount, height), leafAccount, salts, leaves };
+  return { snapshotId, leafCount, height, sizes: levelSizes(leafCount, height), leafAccount, salts, leaves, ...(place ? {} : { padUids }) };
 }
 
 /**
