@@ -37,8 +37,12 @@ export interface TreeOptions {
   height?: number;
   /** Pad to at least this many leaves. */
   minLeaves?: number;
-  /** Called with each finished level (0 = leaves), e.g. to stream it to disk. */
-  onLevel?: (level: number, records: Uint8Array, count: number) => void;
+  /**
+   * Called with each finished level (0 = leaves), e.g. to stream it to disk. With `keepLevels: false`
+   * the parallel builder writes level l + 2 into the memory of level l once this call for level l has
+   * returned, or the promise it returned has settled: use or copy `records` by then.
+   */
+  onLevel?: (level: number, records: Uint8Array, count: number) => unknown;
   /** Keep every level in memory so proofs can be taken from the tree (default true). */
   keepLevels?: boolean;
   /** Progress: hashes done out of the total. */

@@ -296,14 +296,15 @@ async function readAccounts(io: Io, file: string, reader: AccountsReader): Promi
 
 /**
  * Append-only writers for the store files. Writes are queued per file and run in the background
- * (libuv's thread pool), so writing one level overlaps hashing the next; the buffers handed in
- * are not changed afterwards by the builder.
+ * (libuv's thread pool), so writing one level overlaps hashing the next; the builder reuses a
+ * level's memory only once the promise of its write has settled.
  */
 class Files {
   private readonly queues = new Map<string, { fd: number; done: Promise<void> }>();
   private failure: Error | undefined;
   constructor(private readonly dir: string) {}
-  write(file: StoreFile | 'store.json', bytes: Uint8Array): void {
+  /** Queues a write; the promise settles (never rejects) once `bytes` is no longer needed. */
+  write(file: StoreFile | 'store.json', bytes: Uint8Array): Promise<void> {
     let q = this.queues.get(file);
     if (q === undefined) this.queues.set(file, (q = { fd: openSync(join(this.dir, file), 'w', 0o600), done: Promise.resolve() }));
     const fd = q.fd;
@@ -312,6 +313,7 @@ class Files {
     }).catch((e: Error) => {
       this.failure ??= e;
     });
+    return q.done;
   }
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.done));

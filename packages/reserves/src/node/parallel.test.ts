@@ -51,3 +51,37 @@ test('four assets (96-byte records) give the same tree on worker threads, with p
   assert.equal(toHex(par.root), toHex(seq.root));
   for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(par.levels![l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
 });
+
+test('without kept levels, a level reuses the memory of the level two below only after its consumer is done with it', async () => {
+  const rows: [string, bigint[]][] = Array.from({ length: 4000 }, (_, i) => [`r${i}`, [BigInt(i), BigInt(4000 - i)]]);
+  const t = table(rows);
+  const seq = buildLiabilitiesTree(t, { random: seeded('reuse'), hash: (m) => hash('sha256', m, 'buffer') });
+  // A slow asynchronous consumer (like the CLI's file writer) copies each level late: had the
+  // builder overwritten a level before the consumer's promise settled, the copy would differ.
+  const late: Uint8Array[] = [];
+  const pending: Promise<void>[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  const par = await buildLiabilitiesTreeParallel(t, {
+    random: seeded('reuse'),
+    workers: 2,
+    jobSize: 64,
+    keepLevels: false,
+    onLevel: (l, records) => {
+      buffers.add(records.buffer);
+      const p = new Promise<void>((resolve) => setTimeout(() => {
+        late[l] = records.slice();
+        resolve();
+      }, 20));
+      pending.push(p);
+      return p;
+    },
+  });
+  await Promise.all(pending);
+  assert.equal(toHex(par.root), toHex(seq.root));
+  for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(late[l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
+  // A synchronous consumer sees every level as it is handed over, and the worker levels share memory.
+  const sync: Uint8Array[] = [];
+  await buildLiabilitiesTreeParallel(t, { random: seeded('reuse'), workers: 2, jobSize: 64, keepLevels: false, onLevel: (l, records) => void (sync[l] = records.slice()) });
+  for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(sync[l]!).equals(Buffer.from(seq.levels![l]!)), `sync level ${l}`);
+  assert.ok(buffers.size < seq.height + 1, `levels share buffers (${buffers.size} buffers for ${seq.height + 1} levels)`);
+});
