@@ -13,6 +13,8 @@
  * being written into the table directly. With --stream the build streams to disk (`por build --stream`):
  * the spill file, bucket files and store go to a scratch folder (default: the OS temp folder), removed
  * at the end; the peak RSS then shows the bounded memory.
+ * Like `keygrade por build`, the benchmark runs itself again with glibc's transparent huge pages
+ * for malloc (apps/cli/bin/hugepages.js); `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` measures without.
  */
 import { hash as nodeHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -22,6 +24,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLiabilitiesTreeParallel, buildStreaming, SpillAccounts } from '@keygrade/reserves/node';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { fileURLToPath } from 'node:url';
+import { relaunch, withHugePages } from '../apps/cli/bin/hugepages.js';
 import {
   AccountTable,
   accountsReader,
@@ -52,6 +56,11 @@ const ASSETS: Asset[] = [
 const fast: Sha256 = (m) => nodeHash('sha256', m, 'buffer');
 
 const args = process.argv.slice(2);
+const hugePages = withHugePages(process.env, process.platform);
+if (hugePages) {
+  relaunch(fileURLToPath(import.meta.url), args, hugePages);
+  await new Promise(() => {}); // the child's exit ends this process
+}
 const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const viaCsv = args.includes('--csv');
 const streaming = args.includes('--stream');
@@ -163,7 +172,7 @@ async function baselineThreads(threads: number, uids: number, uidLen: number, le
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
 console.log(`Keygrade proof-of-reserves benchmark — ${new Date().toISOString()}`);
-console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES ?? ''}`);
 console.log(`${n.toLocaleString('en-US')} accounts × ${ASSETS.length} assets${viaCsv ? ' (through the CSV reader)' : ''}`);
 
 // Which SHA-256 is faster for node-sized messages?
