@@ -6,7 +6,7 @@ import { AccountTable } from './accounts.js';
 import { fromHex, toHex, writeU128 } from './bytes.js';
 import { ReservesError } from './errors.js';
 import { RandomStream, shuffle } from './random.js';
-import { buildLiabilitiesTree, levelSizes, minimumHeight, paddedLeafCount, readSums } from './tree.js';
+import { buildLiabilitiesTree, levelSizes, minimumHeight, paddedLeafCount, planTree, readSums } from './tree.js';
 import { verifyInclusion } from './verify.js';
 import { ASSETS, seeded, table } from './test-util.js';
 
@@ -127,6 +127,25 @@ test('Fisher–Yates draws every permutation of 4 about equally often', () => {
   assert.ok(chi < 49.7, `chi-square ${chi}`);
 });
 
+test('the batched shuffle makes the same swaps as the plain Fisher–Yates loop, across batch boundaries', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 5000 }), fc.string(), (n, seed) => {
+      const plain = Uint32Array.from({ length: n }, (_, i) => i);
+      const r1 = new RandomStream(seeded(seed));
+      for (let i = n - 1; i > 0; i--) {
+        const j = r1.below(i + 1);
+        [plain[i], plain[j]] = [plain[j]!, plain[i]!];
+      }
+      const batched = Uint32Array.from({ length: n }, (_, i) => i);
+      const r2 = new RandomStream(seeded(seed));
+      shuffle(batched, r2);
+      assert.deepEqual(batched, plain);
+      assert.equal(r2.u32(), r1.u32(), 'the same number of draws');
+    }),
+    { numRuns: 60 },
+  );
+});
+
 test('unbiased index draws: below(n) rejects the tail instead of folding it (no modulo bias)', () => {
   // A source that always yields 0xffffffff then 5: the first value lies in the biased tail for n = 3.
   let calls = 0;
@@ -162,4 +181,13 @@ test('property: the root sums equal the sums of the leaves, and every account\'s
     }),
     { numRuns: 150 },
   );
+});
+
+test('a plan leaves the salts to its caller only with the platform CSPRNG', () => {
+  const t = table([['a', [1n, 2n]], ['b', [3n, 4n]]]);
+  const plan = planTree(t, { drawSalts: false });
+  assert.ok(plan.salts.every((b) => b === 0), 'the salts are left for the caller');
+  assert.ok(planTree(t).salts.some((b) => b !== 0), 'drawn by default');
+  // A given random source must draw everything in its fixed order (reproducible builds).
+  assert.throws(() => planTree(t, { random: seeded(1), drawSalts: false }), /CSPRNG/);
 });

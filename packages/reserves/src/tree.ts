@@ -214,6 +214,8 @@ export function planTree(
     gatherBalances?: boolean;
     /** Write the padding leaves' uid hashes into their hash slots here (default); a parallel builder lets its workers do it (`plan.padUids`). */
     placePaddingUids?: boolean;
+    /** Draw the salts here (default). `false` leaves `plan.salts` zero for the caller to fill from the platform CSPRNG (only without `random`). */
+    drawSalts?: boolean;
   } = {},
   allocate: (bytes: number) => Uint8Array = (b) => new Uint8Array(b),
 ): TreePlan {
@@ -226,7 +228,11 @@ export function planTree(
   for (let p = 0; p < leafCount; p++) leafAccount[p] = p;
   shuffle(leafAccount, random);
   const salts = allocate(leafCount * 32);
-  random.fill(salts);
+  if (options.drawSalts === false) {
+    if (options.random) throw new RangeError('drawSalts: false needs the platform CSPRNG (no random option)');
+  } else {
+    random.fill(salts);
+  }
   const r = HASH_BYTES + accounts.balanceBytes;
   const leaves = allocate(leafCount * r);
   if (options.gatherBalances !== false) accounts.gatherBalances(leafAccount, leaves, r, HASH_BYTES);

@@ -6,6 +6,8 @@ import { ReservesError } from '../errors.js';
 import { buildLiabilitiesTree } from '../tree.js';
 import { AccountTable } from '../accounts.js';
 import { ASSETS, seeded, table } from '../test-util.js';
+import { manifestBody } from '../manifest.js';
+import { verifyInclusion } from '../verify.js';
 import { buildLiabilitiesTreeParallel } from './parallel.js';
 
 test('the parallel builder gives the same tree as the portable one (same seed)', async () => {
@@ -84,4 +86,22 @@ test('without kept levels, a level reuses the memory of the level two below only
   await buildLiabilitiesTreeParallel(t, { random: seeded('reuse'), workers: 2, jobSize: 64, keepLevels: false, onLevel: (l, records) => void (sync[l] = records.slice()) });
   for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(sync[l]!).equals(Buffer.from(seq.levels![l]!)), `sync level ${l}`);
   assert.ok(buffers.size < seq.height + 1, `levels share buffers (${buffers.size} buffers for ${seq.height + 1} levels)`);
+});
+
+test('with the platform CSPRNG the workers draw the salts: fresh, distinct, and every proof verifies', async () => {
+  const rows: [string, bigint[]][] = Array.from({ length: 3000 }, (_, i) => [`c${i}`, [BigInt(i), 1n]]);
+  const t = table(rows);
+  const build = () => buildLiabilitiesTreeParallel(t, { workers: 2, jobSize: 128, stageSize: 7 });
+  const [a, b] = [await build(), await build()];
+  const saltsOf = (tree: typeof a) => rows.map(([id]) => tree.proofFor(id).salt);
+  const salts = saltsOf(a);
+  assert.equal(new Set(salts).size, salts.length, 'one distinct salt per account');
+  assert.ok(!salts.includes('00'.repeat(32)), 'no salt left unfilled');
+  assert.ok(saltsOf(b).every((s, i) => s !== salts[i]), 'another build draws other salts');
+  const manifest = manifestBody(a, { time: new Date('2026-12-05T00:00:00Z') });
+  for (const [id] of rows) assert.equal(verifyInclusion(a.proofFor(id), manifest), undefined, id);
+  // The padding leaves' salts are drawn too (each leaf, not only each account).
+  const leafSalts = new Set<string>();
+  for (let p = 0; p < a.leafCount; p++) leafSalts.add(toHex(a.salts.subarray(32 * p, 32 * p + 32)));
+  assert.equal(leafSalts.size, a.leafCount);
 });

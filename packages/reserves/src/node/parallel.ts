@@ -42,7 +42,10 @@ function sharedIdsOnly(accounts: AccountTable): { chunks: ArrayBufferLike[]; chu
 export async function buildLiabilitiesTreeParallel(accounts: AccountTable, options: ParallelTreeOptions = {}): Promise<LiabilitiesTree> {
   // Workers copy balances and read ids straight from a shared table; otherwise copy here.
   const table = accounts.shared ? accounts.sharedBuffers() : undefined;
-  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false }, shared);
+  // With the platform CSPRNG, each worker draws the salts of its leaves just before hashing them
+  // (in parallel, and still in cache); a given random source draws them here, in the portable order.
+  const workerSalts = options.random === undefined;
+  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, drawSalts: !workerSalts }, shared);
   const k = accounts.assets.length;
   const r = HASH_BYTES + AMOUNT_BYTES * k;
   const source = table ?? sharedIdsOnly(accounts);
@@ -65,7 +68,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
       for (let p = jb.from; p < jb.to; p++) if (plan.leafAccount[p]! >= accounts.count) pads++;
       jb.pads = pads - jb.padFrom;
     }
-    const common = { ...source, gather: table !== undefined, leafAccount: plan.leafAccount.buffer, padUids: plan.padUids!.buffer, stage: Math.max(1, options.stageSize ?? STAGE), snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer };
+    const common = { ...source, gather: table !== undefined, leafAccount: plan.leafAccount.buffer, padUids: plan.padUids!.buffer, stage: Math.max(1, options.stageSize ?? STAGE), snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer, drawSalts: workerSalts };
     await pool.run(
       jobs.map((jb) => ({ ...jb, ...common })),
       (j) => tick(2 * (j.to - j.from) - (j.pads as number)),

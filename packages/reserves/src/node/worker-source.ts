@@ -13,7 +13,7 @@
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort } = require('node:worker_threads');
-const { hash } = require('node:crypto');
+const { hash, randomFillSync } = require('node:crypto');
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('the hashing worker needs a little-endian host');
 
@@ -79,12 +79,13 @@ function leafHasher(j) {
 
 // Over a range of leaves [from, to), in leaf order: every leaf's balances (copied from the shared
 // table when j.gather) and its leaf hash; an account's uid hash is computed from its id, a padding
-// leaf's is the next one of j.padUids (j.padFrom padding leaves come before 'from'). The table reads
+// leaf's is the next one of j.padUids (j.padFrom padding leaves come before 'from'). With j.drawSalts
+// the salts of each sub-batch are drawn here from the CSPRNG (OpenSSL's, thread-safe). The table reads
 // are random (the shuffle), so they are done for a sub-batch of j.stage leaves in tight loops before
 // its hashing: the processor then overlaps their cache misses instead of taking them one at a time
 // between two hash calls. The writes, the salts and the hashing move forward through memory.
 function leaves(j) {
-  const rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts), leafAccount = new Uint32Array(j.leafAccount);
+  const rec32 = new Uint32Array(j.records), salt32 = new Uint32Array(j.salts), salt8 = new Uint8Array(j.salts), leafAccount = new Uint32Array(j.leafAccount);
   const ids = new Uint8Array(j.ids), starts = new Uint32Array(j.idOffsets), pad32 = new Uint32Array(j.padUids);
   const chunks = j.chunks.map((c) => new Uint32Array(c));
   const r = j.recordBytes, bw = (r - 32) >> 2, shift = j.chunkShift, mask = (1 << shift) - 1, n = j.count, gather = j.gather;
@@ -93,6 +94,13 @@ function leaves(j) {
   let q8 = j.padFrom * 8, touch = 0;
   for (let base = j.from; base < j.to; base += stage) {
     const end = Math.min(j.to, base + stage);
+    // First only touch each account's offset and balances: this loop is short enough for the
+    // processor to keep many of these independent cache misses in flight (about 2.5x faster than
+    // taking them in the copy loop below, which then hits the cache).
+    for (let p = base; p < end; p++) {
+      const a = leafAccount[p];
+      if (a < n) touch ^= gather ? starts[a] ^ chunks[a >>> shift][(a & mask) * bw] : starts[a];
+    }
     for (let p = base; p < end; p++) {
       const a = leafAccount[p], k = p - base;
       if (a >= n) {
@@ -108,6 +116,7 @@ function leaves(j) {
       }
     }
     for (let k = 0; k < end - base; k++) if (ln[k] > 0) touch ^= ids[st[k]] ^ ids[st[k] + ln[k] - 1];
+    if (j.drawSalts) randomFillSync(salt8, base * 32, (end - base) * 32);
     for (let p = base; p < end; p++) {
       const k = p - base, len = ln[k];
       leaf(p, rec32, (p * r) >> 2, salt32, p * 8, ids, st[k], len, pad32, q8);
