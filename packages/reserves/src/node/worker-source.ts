@@ -97,9 +97,16 @@ function leaves(j) {
     // First only touch each account's offset and balances: this loop is short enough for the
     // processor to keep many of these independent cache misses in flight (about 2.5x faster than
     // taking them in the copy loop below, which then hits the cache).
+    // A record may straddle two cache lines (a chunk's memory is only 16-byte aligned): touch both ends.
     for (let p = base; p < end; p++) {
       const a = leafAccount[p];
-      if (a < n) touch ^= gather ? starts[a] ^ chunks[a >>> shift][(a & mask) * bw] : starts[a];
+      if (a >= n) continue;
+      if (gather) {
+        const src = chunks[a >>> shift], so = (a & mask) * bw;
+        touch ^= starts[a] ^ src[so] ^ src[so + bw - 1];
+      } else {
+        touch ^= starts[a];
+      }
     }
     for (let p = base; p < end; p++) {
       const a = leafAccount[p], k = p - base;
