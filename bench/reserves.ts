@@ -205,7 +205,8 @@ let sink = 0;
 let tree!: TreeSummary;
 let t0 = process.hrtime.bigint();
 
-interface Round { ingest: number; build: number; leaves: number; cpu: number; one: number; oneCpu: number; split: number; splitCpu: number }
+/** What the summary compares: each round's build and its two baselines (wall seconds). */
+interface Round { build: number; one: number; split: number }
 const done: Round[] = [];
 let rss = 0;
 for (let round = 1; round <= rounds; round++) {
@@ -252,20 +253,19 @@ for (let round = 1; round <= rounds; round++) {
   if (round === 1) console.log(`peak RSS    ${mb(rss)} after ingest + build${streaming ? ` (streaming to disk; store ${(storeBytes / 2 ** 30).toFixed(2)} GiB, written and removed)` : ''}`);
   console.log(`total       ${(tIngest + tBuild).toFixed(2)} s ingest + build (${Math.round(n / (tIngest + tBuild)).toLocaleString('en-US')} accounts/s)`);
 
-  const r: Round = { ingest: tIngest, build: tBuild, leaves: tLeaves, cpu: cpuBuild, one: Number.NaN, oneCpu: Number.NaN, split: Number.NaN, splitCpu: Number.NaN };
+  const r: Round = { build: tBuild, one: Number.NaN, split: Number.NaN };
   if (!args.includes('--skip-baseline')) {
     const cpuB0 = process.cpuUsage();
     r.one = baseline(rawLatin1, n, uidLen, leafCount, nodes);
     const cpuB = process.cpuUsage(cpuB0);
-    r.oneCpu = (cpuB.user + cpuB.system) / 1e6;
+    const oneCpu = (cpuB.user + cpuB.system) / 1e6;
     console.log(`baseline    ${r.one.toFixed(2)} s  raw node:crypto SHA-256 of the same ${(n + leafCount + nodes).toLocaleString('en-US')} messages on one thread`);
     const cpuT0 = process.cpuUsage();
     r.split = await baselineThreads(workers, n, uidLen, leafCount, nodes);
     const cpuT = process.cpuUsage(cpuT0);
-    r.splitCpu = (cpuT.user + cpuT.system) / 1e6;
-    console.log(`baseline ×${workers} ${r.split.toFixed(2)} s  the same raw hashing split over ${workers} worker threads (${r.splitCpu.toFixed(2)} s CPU; ${(r.one / r.split).toFixed(2)}× the speed of one thread)`);
+    console.log(`baseline ×${workers} ${r.split.toFixed(2)} s  the same raw hashing split over ${workers} worker threads (${((cpuT.user + cpuT.system) / 1e6).toFixed(2)} s CPU; ${(r.one / r.split).toFixed(2)}× the speed of one thread)`);
     const limit = Math.min(r.one, r.split);
-    console.log(`ratio       build wall ${(tBuild / limit).toFixed(2)}× of this round's hashing limit (the faster baseline); CPU ${(cpuBuild / r.oneCpu).toFixed(2)}× of the one-thread baseline's CPU`);
+    console.log(`ratio       build wall ${(tBuild / limit).toFixed(2)}× of this round's hashing limit (the faster baseline); CPU ${(cpuBuild / oneCpu).toFixed(2)}× of the one-thread baseline's CPU`);
   }
   done.push(r);
   if (sequential && table instanceof AccountTable) {
