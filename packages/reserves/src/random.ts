@@ -75,12 +75,17 @@ const SHUFFLE_BATCH = 1024;
  * The swap targets of a batch are drawn first and their slots touched in a tight loop, so the
  * random reads of a large array overlap instead of stalling one swap at a time; the draws and the
  * swaps are the same, in the same order, as the plain loop.
+ *
+ * A shuffle may be done in parts, from the top down: `shuffle(items, random, top, stop)` makes the
+ * steps i = top, top - 1, …, stop + 1 (swap items[i] with items[j], j drawn from [0, i]). After step i,
+ * slot i never changes again, so the slots above `stop` are final (all of them once `stop` is 0).
+ * Parts that follow one another, with the same stream, make exactly the whole shuffle.
  */
-export function shuffle(items: Uint32Array | number[], random: RandomStream): void {
+export function shuffle(items: Uint32Array | number[], random: RandomStream, top = items.length - 1, stop = 0): void {
   const targets = new Uint32Array(SHUFFLE_BATCH);
   let touch = 0;
-  for (let top = items.length - 1; top > 0; top -= SHUFFLE_BATCH) {
-    const m = Math.min(SHUFFLE_BATCH, top);
+  for (; top > stop; top -= SHUFFLE_BATCH) {
+    const m = Math.min(SHUFFLE_BATCH, top - stop);
     for (let k = 0; k < m; k++) targets[k] = random.below(top - k + 1);
     for (let k = 0; k < m; k++) touch ^= items[targets[k]!]!;
     for (let k = 0; k < m; k++) {

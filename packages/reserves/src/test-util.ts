@@ -34,8 +34,8 @@ export const ASSETS: Asset[] = [
 ];
 
 /** A table from [id, balances] rows. */
-export function table(rows: [string, bigint[]][], assets: Asset[] = ASSETS): AccountTable {
-  const t = new AccountTable(assets);
+export function table(rows: [string, bigint[]][], assets: Asset[] = ASSETS, options: { shared?: boolean } = {}): AccountTable {
+  const t = new AccountTable(assets, options);
   const buf = new Uint8Array(16 * assets.length);
   rows.forEach(([id, bal], i) => {
     bal.forEach((b, j) => writeU128(buf, 16 * j, b));

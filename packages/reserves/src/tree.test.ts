@@ -146,6 +146,29 @@ test('the batched shuffle makes the same swaps as the plain Fisher–Yates loop,
   );
 });
 
+test('a shuffle done in parts from the top down is the whole shuffle, and each part leaves the slots above it final', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 4000 }), fc.array(fc.integer({ min: 1, max: 1500 }), { minLength: 1, maxLength: 8 }), fc.string(), (n, parts, seed) => {
+      const whole = Uint32Array.from({ length: n }, (_, i) => i);
+      const r1 = new RandomStream(seeded(seed));
+      shuffle(whole, r1);
+      const split = Uint32Array.from({ length: n }, (_, i) => i);
+      const r2 = new RandomStream(seeded(seed));
+      let top = n - 1;
+      for (let k = 0; top > 0; k++) {
+        const stop = Math.max(0, top - parts[k % parts.length]!);
+        shuffle(split, r2, top, stop);
+        // Slots above stop already hold their final values.
+        for (let i = stop + 1; i < n; i++) assert.equal(split[i], whole[i], `slot ${i} after the part down to ${stop}`);
+        top = stop;
+      }
+      assert.deepEqual(split, whole);
+      assert.equal(r2.u32(), r1.u32(), 'the same number of draws');
+    }),
+    { numRuns: 60 },
+  );
+});
+
 test('unbiased index draws: below(n) rejects the tail instead of folding it (no modulo bias)', () => {
   // A source that always yields 0xffffffff then 5: the first value lies in the biased tail for n = 3.
   let calls = 0;
@@ -183,11 +206,13 @@ test('property: the root sums equal the sums of the leaves, and every account\'s
   );
 });
 
-test('a plan leaves the salts to its caller only with the platform CSPRNG', () => {
+test('a plan leaves the shuffle, the salts and the padding uids to its caller only with the platform CSPRNG', () => {
   const t = table([['a', [1n, 2n]], ['b', [3n, 4n]]]);
-  const plan = planTree(t, { drawSalts: false });
+  const plan = planTree(t, { leaveDraws: true });
   assert.ok(plan.salts.every((b) => b === 0), 'the salts are left for the caller');
+  assert.deepEqual([...plan.leafAccount], Array.from({ length: plan.leafCount }, (_, i) => i), 'not shuffled');
+  assert.equal(plan.padUids, undefined);
   assert.ok(planTree(t).salts.some((b) => b !== 0), 'drawn by default');
   // A given random source must draw everything in its fixed order (reproducible builds).
-  assert.throws(() => planTree(t, { random: seeded(1), drawSalts: false }), /CSPRNG/);
+  assert.throws(() => planTree(t, { random: seeded(1), leaveDraws: true }), /CSPRNG/);
 });

@@ -214,27 +214,35 @@ export function planTree(
     gatherBalances?: boolean;
     /** Write the padding leaves' uid hashes into their hash slots here (default); a parallel builder lets its workers do it (`plan.padUids`). */
     placePaddingUids?: boolean;
-    /** Draw the salts here (default). `false` leaves `plan.salts` zero for the caller to fill from the platform CSPRNG (only without `random`). */
-    drawSalts?: boolean;
+    /**
+     * Leave the shuffle, the salts and the padding leaves' uid hashes to the caller (only with the
+     * platform CSPRNG, without `random`): `leafAccount` comes back in account order (padding last)
+     * for the caller to {@link shuffle}, the salts zero, no `padUids`, and no balances gathered or
+     * released (that too is for after the shuffle). A parallel builder draws them itself, overlapped
+     * with hashing.
+     */
+    leaveDraws?: boolean;
   } = {},
   allocate: (bytes: number) => Uint8Array = (b) => new Uint8Array(b),
 ): TreePlan {
   const n = accounts.count;
   const { leafCount, height } = treeShape(n, options);
+  const leave = options.leaveDraws === true;
+  if (leave && options.random) throw new RangeError('leaveDraws needs the platform CSPRNG (no random option): a given source draws everything here, in its fixed order');
   const random = new RandomStream(options.random ?? cryptoRandom);
   const snapshotId = random.bytes(32);
   const perm = allocate(4 * leafCount);
   const leafAccount = new Uint32Array(perm.buffer, perm.byteOffset, leafCount);
   for (let p = 0; p < leafCount; p++) leafAccount[p] = p;
-  shuffle(leafAccount, random);
   const salts = allocate(leafCount * 32);
-  if (options.drawSalts === false) {
-    if (options.random) throw new RangeError('drawSalts: false needs the platform CSPRNG (no random option)');
-  } else {
-    random.fill(salts);
-  }
   const r = HASH_BYTES + accounts.balanceBytes;
   const leaves = allocate(leafCount * r);
+  if (leave) {
+    // Nothing gathered and nothing released: the balances go into the leaves after the shuffle.
+    return { snapshotId, leafCount, height, sizes: levelSizes(leafCount, height), leafAccount, salts, leaves };
+  }
+  shuffle(leafAccount, random);
+  random.fill(salts);
   if (options.gatherBalances !== false) accounts.gatherBalances(leafAccount, leaves, r, HASH_BYTES);
   const padUids = leafCount > n ? allocate(32 * (leafCount - n)) : new Uint8Array(0);
   random.fill(padUids);

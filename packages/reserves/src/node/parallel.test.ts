@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { hash } from 'node:crypto';
 import { toHex } from '../bytes.js';
 import { ReservesError } from '../errors.js';
-import { buildLiabilitiesTree } from '../tree.js';
+import { buildLiabilitiesTree, hashLevelRange } from '../tree.js';
 import { AccountTable } from '../accounts.js';
 import { ASSETS, seeded, table } from '../test-util.js';
 import { manifestBody } from '../manifest.js';
@@ -104,4 +104,36 @@ test('with the platform CSPRNG the workers draw the salts: fresh, distinct, and 
   const leafSalts = new Set<string>();
   for (let p = 0; p < a.leafCount; p++) leafSalts.add(toHex(a.salts.subarray(32 * p, 32 * p + 32)));
   assert.equal(leafSalts.size, a.leafCount);
+});
+
+test('with the platform CSPRNG and a shared table, jobs start while the shuffle runs: a permutation, consistent levels, every proof verifies', async () => {
+  const assets = [...ASSETS, { symbol: 'USDT', decimals: 6 }];
+  const rows: [string, bigint[]][] = Array.from({ length: 2500 }, (_, i) => [`s-${i}`, [BigInt(i), (1n << 100n) + BigInt(i), BigInt(i % 7)]]);
+  const t = table(rows, assets, { shared: true });
+  const seen = new Set<number>();
+  const tree = await buildLiabilitiesTreeParallel(t, { workers: 2, jobSize: 96, stageSize: 11, onProgress: (d) => seen.add(d) });
+  // The shuffle made a permutation of all leaves, and it is not the identity.
+  const sorted = [...tree.leafAccount].sort((a, b) => a - b);
+  assert.deepEqual(sorted, Array.from({ length: tree.leafCount }, (_, i) => i));
+  assert.ok(tree.leafAccount.some((a, p) => a !== p), 'shuffled');
+  // Every level is the hash of the one below (checked with the portable code).
+  const r = tree.recordBytes;
+  for (let l = 1; l <= tree.height; l++) {
+    const below = tree.levels![l - 1]!;
+    const expect = new Uint8Array(tree.levels![l]!.length);
+    hashLevelRange(below, below.length / r, expect, assets.length, (m) => hash('sha256', m, 'buffer'), 0, expect.length / r);
+    assert.ok(Buffer.from(expect).equals(Buffer.from(tree.levels![l]!)), `level ${l}`);
+  }
+  assert.deepEqual(tree.totals, assets.map((_, a) => rows.reduce((s, row) => s + row[1][a]!, 0n)));
+  const manifest = manifestBody(tree, { time: new Date('2026-12-05T00:00:00Z') });
+  for (const [id, b] of rows) {
+    const proof = tree.proofFor(id);
+    assert.deepEqual(proof.balances, b.map(String));
+    assert.equal(verifyInclusion(proof, manifest), undefined, id);
+  }
+  // The padding leaves' hashes differ from one another (fresh salts and uids for each).
+  const pads = new Set<string>();
+  for (let p = 0; p < tree.leafCount; p++) if (tree.leafAccount[p]! >= t.count) pads.add(toHex(tree.levels![0]!.subarray(p * r, p * r + 32)));
+  assert.equal(pads.size, tree.leafCount - t.count);
+  assert.equal(Math.max(...seen), t.count + tree.leafCount + tree.levels!.slice(1).reduce((n, l) => n + l.length / r, 0), 'progress counts every hash');
 });

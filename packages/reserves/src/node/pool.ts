@@ -16,6 +16,47 @@ export interface Job {
   [key: string]: unknown;
 }
 
+/**
+ * Jobs handed to {@link Pool.run} while it runs: pushed as they become ready, then ended. Workers
+ * that find the queue empty wait for the next push (or the end).
+ */
+export class JobQueue {
+  readonly jobs: Job[] = [];
+  private ended = false;
+  private waiting: (() => void)[] = [];
+
+  constructor(jobs: Job[] = [], end = false) {
+    this.jobs.push(...jobs);
+    this.ended = end;
+  }
+
+  push(...jobs: Job[]): void {
+    this.jobs.push(...jobs);
+    this.wake();
+  }
+
+  /** No more jobs: the run resolves once the jobs pushed so far are done. */
+  end(): void {
+    this.ended = true;
+    this.wake();
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Calls `f` once, at the next push or end. */
+  onChange(f: () => void): void {
+    this.waiting.push(f);
+  }
+
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = [];
+    for (const f of w) f();
+  }
+}
+
 /** A fixed pool of hashing workers fed from a queue. */
 export class Pool {
   private readonly workers: Worker[];
@@ -25,8 +66,13 @@ export class Pool {
     this.workers = Array.from({ length: size }, () => new Worker(WORKER_SOURCE, { eval: true }));
   }
 
-  /** Runs every job; resolves with the first overflowing asset index reported (or -1). */
-  run(jobs: Job[], onDone: (job: Job) => void): Promise<number> {
+  /**
+   * Runs every job (of an array, or of a queue until it ends); resolves with the first overflowing
+   * asset index reported (or -1).
+   */
+  run(source: Job[] | JobQueue, onDone: (job: Job) => void): Promise<number> {
+    const queue = Array.isArray(source) ? new JobQueue(source, true) : source;
+    const jobs = queue.jobs;
     return new Promise((resolve, reject) => {
       let next = 0;
       let running = 0;
@@ -35,7 +81,8 @@ export class Pool {
       const start = (w: Worker): void => {
         if (failed) return;
         if (next >= jobs.length) {
-          if (running === 0) resolve(overflow);
+          if (!queue.isEnded) queue.onChange(() => start(w));
+          else if (running === 0) resolve(overflow);
           return;
         }
         const job = jobs[next++]!;
@@ -64,7 +111,6 @@ export class Pool {
         w.postMessage({ ...job, id });
       };
       for (const w of this.workers) start(w);
-      if (jobs.length === 0) resolve(-1);
     });
   }
 
