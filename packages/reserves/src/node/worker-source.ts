@@ -73,8 +73,7 @@ function leafHasher(j) {
       for (let i = 0; i < len; i++) u8[idAt + i] = ids[st + i];
       put(hash('sha256', views[len], 'latin1'), m32, 12);
     }
-    m32[10] = bswap(Math.floor(p / 4294967296));
-    m32[11] = bswap(p >>> 0);
+    m32[11] = bswap(p); // the index's high word, m32[10], stays 0: a build has fewer than 2^32 leaves
     for (let w = 0; w < bq; w++) m64[14 + w] = rec64[o8 + 4 + w];
     put(hash('sha256', m8, 'latin1'), rec32, 2 * o8);
   };
