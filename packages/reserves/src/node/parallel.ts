@@ -82,10 +82,11 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
       // Fisher–Yates from the top down: after the steps down to a job's first slot, its slots are final.
       const queue = new JobQueue();
       const running = pool.run(queue, leafDone);
-      running.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      let failed = false;
+      running.catch(() => (failed = true)); // awaited below; a failure must not go unhandled meanwhile
       const random = new RandomStream(cryptoRandom);
       let top = plan.leafCount - 1;
-      for (let i = jobs.length - 1; i >= 0; i--) {
+      for (let i = jobs.length - 1; i >= 0 && !failed; i--) {
         const jb = jobs[i]!;
         const stop = Math.max(0, jb.from - 1);
         shuffle(plan.leafAccount, random, top, stop);
