@@ -30,6 +30,9 @@ export interface AccountSink {
   add(userId: string, balances: Uint8Array, where?: RowSource): void;
 }
 
+/** The message for an id longer than {@link MAX_ID_BYTES} once encoded. */
+export const ID_TOO_LONG = `user id is longer than ${MAX_ID_BYTES} bytes`;
+
 /** Why a user id is refused before it is encoded (empty, control character, lone surrogate), or undefined. */
 export function idProblem(userId: string): string | undefined {
   if (userId.length === 0) return 'the user id is empty';
@@ -90,16 +93,37 @@ export class AccountTable implements AccountSink {
   add(userId: string, balances: Uint8Array, where: RowSource = {}): void {
     if (balances.length !== this.balanceBytes) throw new RangeError(`balances must be ${this.balanceBytes} bytes`);
     if (this.released) throw new RangeError('the balances were released: the table is closed');
-    if (userId.length === 0) throw this.error('RESERVES_BAD_ID', 'the user id is empty', where);
-    if (BAD_ID_CHAR.test(userId)) throw this.error('RESERVES_BAD_ID', `user id ${JSON.stringify(userId)} holds a control character or a lone surrogate`, where);
+    const problem = idProblem(userId);
+    if (problem) throw this.error('RESERVES_BAD_ID', problem, where);
     this.reserveId(userId.length * 3);
     const { written } = this.encoder.encodeInto(userId, this.idArena.subarray(this.idEnd));
-    if (written > MAX_ID_BYTES) throw this.error('RESERVES_BAD_ID', `user id is longer than ${MAX_ID_BYTES} bytes`, where);
+    if (written > MAX_ID_BYTES) throw this.error('RESERVES_BAD_ID', ID_TOO_LONG, where);
+    this.insert(written, balances, 0, where);
+  }
+
+  /**
+   * Adds an account whose id is already checked ({@link idProblem}, at most MAX_ID_BYTES) and
+   * UTF-8 encoded: `id[start, end)`, with its balances at `balances[offset …]`. Throws
+   * RESERVES_DUPLICATE_ID. The parallel file reader's workers check and encode; this thread only
+   * looks for duplicates and stores.
+   */
+  addEncoded(id: Uint8Array, start: number, end: number, balances: Uint8Array, offset: number, where: RowSource = {}): void {
+    if (this.released) throw new RangeError('the balances were released: the table is closed');
+    if (end - start > MAX_ID_BYTES || end <= start) throw new RangeError('addEncoded takes a checked id of 1 to MAX_ID_BYTES bytes');
+    this.reserveId(end - start);
+    const arena = this.idArena;
+    for (let i = start, o = this.idEnd; i < end; i++, o++) arena[o] = id[i]!; // ids are short: no subarray per row
+    this.insert(end - start, balances, offset, where);
+  }
+
+  /** Stores the account whose id bytes were just written at the end of the arena. */
+  private insert(written: number, balances: Uint8Array, offset: number, where: RowSource): void {
     const start = this.idEnd;
     const slot = this.findSlot(this.idArena, start, start + written);
     if (this.slots[2 * slot] !== 0) {
       const first = this.slots[2 * slot]! - 1;
       const at = this.lines[first] ? ` (first on line ${this.lines[first]})` : '';
+      const userId = new TextDecoder().decode(this.idArena.subarray(start, start + written));
       throw this.error('RESERVES_DUPLICATE_ID', `duplicate user id ${JSON.stringify(userId)}${at}`, where);
     }
     const a = this.n;
@@ -110,7 +134,7 @@ export class AccountTable implements AccountSink {
       this.lines = grow(this.lines, this.lines.length * 2);
     }
     if ((a & (CHUNK - 1)) === 0) this.chunks.push(this.alloc(CHUNK * this.balanceBytes));
-    this.chunks[a >>> CHUNK_SHIFT]!.set(balances, (a & (CHUNK - 1)) * this.balanceBytes);
+    this.chunks[a >>> CHUNK_SHIFT]!.set(offset === 0 && balances.length === this.balanceBytes ? balances : balances.subarray(offset, offset + this.balanceBytes), (a & (CHUNK - 1)) * this.balanceBytes);
     this.idStarts[a] = start;
     this.idEnd = start + written;
     this.idStarts[a + 1] = this.idEnd;

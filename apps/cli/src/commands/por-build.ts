@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, write as fsWrite, writeSync } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, write as fsWrite, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { canonicalJson } from '@keygrade/tlog';
-import { buildLiabilitiesTreeParallel, buildStreaming, SpillAccounts } from '@keygrade/reserves/node';
+import { buildLiabilitiesTreeParallel, buildStreaming, readAccountsFile, SpillAccounts } from '@keygrade/reserves/node';
 import {
   AccountTable,
-  accountsReader,
   buildLiabilitiesTree,
   emitStoreIndex,
   formatAmount,
@@ -22,7 +20,7 @@ import {
   toHex,
   verifySignature,
   type AccountsFormat,
-  type AccountsReader,
+  type AccountSink,
   type LiabilitiesTree,
   type SignedManifest,
   type StoreFile,
@@ -129,7 +127,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
 
   const table = new AccountTable(assets, { shared: true });
   const started = performance.now();
-  await readAccounts(io, input, accountsReader(format, table, input));
+  await readAccounts(io, input, format, table, workers);
   const timings = { readSeconds: 0, hashSeconds: 0, writeSeconds: 0 };
   timings.readSeconds = (performance.now() - started) / 1000;
   const proofFiles = values['proof-files'] === 'yes' || (values['proof-files'] === 'auto' && table.count <= PROOF_FILES_LIMIT);
@@ -203,7 +201,7 @@ async function buildStreamed(c: {
   const timings = { readSeconds: 0, hashSeconds: 0, writeSeconds: 0 };
   const spill = new SpillAccounts(c.assets, join(tmp, 'work', 'accounts.spill'));
   try {
-    await readAccounts(io, c.input, accountsReader(c.format, spill, c.input));
+    await readAccounts(io, c.input, c.format, spill, c.workers);
     spill.finish(c.input);
     timings.readSeconds = (performance.now() - started) / 1000;
     const distributing = progressBar(io, 'distributing');
@@ -249,7 +247,11 @@ function checkPrevious(m: SignedManifest, file: string, time: Date): SignedManif
 }
 
 /** Streams the accounts file line by line (any size), with a progress bar on stderr. */
-async function readAccounts(io: Io, file: string, reader: AccountsReader): Promise<void> {
+/**
+ * Reads the accounts file with a progress bar: parsed on worker threads into the in-memory table,
+ * on this thread into the streaming build's spill (see readAccountsFile).
+ */
+async function readAccounts(io: Io, file: string, format: AccountsFormat, sink: AccountSink, workers: number | undefined): Promise<void> {
   const path = resolve(io.cwd, file);
   let size: number;
   try {
@@ -258,40 +260,8 @@ async function readAccounts(io: Io, file: string, reader: AccountsReader): Promi
     throw new ExitError(EXIT.usage, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   const bar = progressBar(io, 'reading', size);
-  let rest: Buffer = Buffer.alloc(0);
-  let line = 0;
-  let read = 0;
-  const lines = (buf: Buffer, end: number): number => {
-    if (!isUtf8(buf.subarray(0, end))) {
-      let s = 0;
-      for (let l = line + 1; ; l++) {
-        const nl = buf.indexOf(10, s);
-        if (!isUtf8(buf.subarray(s, nl < 0 ? end : nl))) throw new ReservesError('RESERVES_BAD_ROW', `${file}:${l}: not valid UTF-8 text`);
-        if (nl < 0) throw new ReservesError('RESERVES_BAD_ROW', `${file}: not valid UTF-8 text`);
-        s = nl + 1;
-      }
-    }
-    let start = 0;
-    for (let nl = buf.indexOf(10); nl >= 0 && nl < end; nl = buf.indexOf(10, start)) {
-      reader.line(buf.toString('utf8', start, nl), ++line);
-      start = nl + 1;
-    }
-    return start;
-  };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    const buf = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
-    const last = buf.lastIndexOf(10);
-    if (last < 0) {
-      rest = buf;
-      continue;
-    }
-    rest = buf.subarray(lines(buf, last + 1));
-    bar.update(read, size);
-  }
-  if (rest.length > 0) lines(Buffer.concat([rest, Buffer.from('\n')]), rest.length + 1);
+  await readAccountsFile(path, format, sink, { file, ...(workers !== undefined ? { workers } : {}), onProgress: (done, total) => bar.update(done, total) });
   bar.done();
-  reader.finish();
 }
 
 /**

@@ -1,3 +1,4 @@
-/** @keygrade/reserves/node — node-only helpers: the multi-threaded tree builder. */
+/** @keygrade/reserves/node — node-only helpers: the multi-threaded tree builder and accounts file reader. */
 export * from './parallel.js';
 export * from './stream.js';
+export * from './read.js';
