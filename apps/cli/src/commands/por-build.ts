@@ -79,7 +79,7 @@ export const spec: CommandSpec = {
     'min-leaves': { type: 'string', value: '<n>', description: 'pad to at least this many leaves (hides the number of customers)' },
     label: { type: 'string', value: '<text>', description: 'a label for the manifest, e.g. "2026-11 month end"' },
     time: { type: 'string', value: '<iso>', description: 'snapshot time written to the manifest (default: now)' },
-    workers: { type: 'string', value: '<n>', description: 'hashing threads for 50,000 accounts or more (default: one per CPU; 0: hash on the main thread)' },
+    workers: { type: 'string', value: '<n>', description: 'threads that parse the accounts file and hash (hashing from 50,000 accounts; default: one per CPU; 0: all on the main thread)' },
     'proof-files': { type: 'string', value: '<when>', description: 'write one proof file per customer', choices: ['auto', 'yes', 'no'], default: 'auto' },
     stream: { type: 'boolean', description: 'build by streaming to disk (bounded memory; automatic for files of 1 GiB or more)' },
     'in-memory': { type: 'boolean', description: 'build in memory even for a large file (about 350 bytes of RAM per account)' },
