@@ -109,7 +109,8 @@ export class AccountTable implements AccountSink {
    */
   addEncoded(id: Uint8Array, start: number, end: number, balances: Uint8Array, offset: number, where: RowSource = {}): void {
     if (this.released) throw new RangeError('the balances were released: the table is closed');
-    if (end - start > MAX_ID_BYTES || end <= start) throw new RangeError('addEncoded takes a checked id of 1 to MAX_ID_BYTES bytes');
+    if (end - start > MAX_ID_BYTES || end <= start || start < 0 || end > id.length) throw new RangeError('addEncoded takes a checked id of 1 to MAX_ID_BYTES bytes');
+    if (!(offset >= 0 && offset + this.balanceBytes <= balances.length)) throw new RangeError(`addEncoded needs ${this.balanceBytes} balance bytes at ${offset}`);
     this.reserveId(end - start);
     const arena = this.idArena;
     for (let i = start, o = this.idEnd; i < end; i++, o++) arena[o] = id[i]!; // ids are short: no subarray per row

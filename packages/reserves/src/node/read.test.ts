@@ -112,3 +112,15 @@ test('invalid UTF-8 and a duplicate id are reported at the first of them in the 
   assert.equal(f, e);
   assert.match(String(e), /RESERVES_NO_ACCOUNTS/);
 });
+
+test('addEncoded refuses ranges outside its buffers instead of storing short balances', () => {
+  const t = new AccountTable(ASSETS);
+  const id = new TextEncoder().encode('alice');
+  assert.throws(() => t.addEncoded(id, 0, 5, new Uint8Array(16), 0), /balance bytes/);
+  assert.throws(() => t.addEncoded(id, 0, 6, new Uint8Array(32), 0), /checked id/);
+  assert.throws(() => t.addEncoded(id, 0, 5, new Uint8Array(40), 10), /balance bytes/);
+  t.addEncoded(id, 0, 5, new Uint8Array(40).fill(1), 8);
+  assert.equal(t.id(0), 'alice');
+  assert.deepEqual(t.balances(0), new Uint8Array(32).fill(1));
+  assert.throws(() => t.addEncoded(id, 0, 5, new Uint8Array(32), 0, { line: 9 }), /9: duplicate user id "alice"/);
+});

@@ -27,7 +27,7 @@ import { hash as nodeHash } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { idProblem, locate, MAX_ID_BYTES, fnv1a, type AccountSink, type RowSource } from '../accounts.js';
+import { ID_TOO_LONG, idProblem, locate, MAX_ID_BYTES, fnv1a, type AccountSink, type RowSource } from '../accounts.js';
 import { checkAssets, type Asset } from '../amount.js';
 import { toHex } from '../bytes.js';
 import { ReservesError } from '../errors.js';
@@ -211,7 +211,7 @@ export class SpillAccounts implements AccountSink {
     const problem = idProblem(userId);
     if (problem) throw new ReservesError('RESERVES_BAD_ID', locate(where, problem));
     const { written } = this.encoder.encodeInto(userId, this.scratch);
-    if (written > MAX_ID_BYTES) throw new ReservesError('RESERVES_BAD_ID', locate(where, `user id is longer than ${MAX_ID_BYTES} bytes`));
+    if (written > MAX_ID_BYTES) throw new ReservesError('RESERVES_BAD_ID', locate(where, ID_TOO_LONG));
     const [a1, b1] = this.options.fingerprint ? this.options.fingerprint(this.scratch, 0, written) : [fnv1a(this.scratch, 0, written), idMix(this.scratch, 0, written)];
     const mask = this.slots.length - 1;
     let i = a1 & mask;
