@@ -50,9 +50,8 @@ function csvReader(table: AccountSink, file: string | undefined): AccountsReader
   const where = { ...(file !== undefined ? { file } : {}), line: 0 };
   return {
     line(raw, line) {
-      let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
+      const text = csvLineText(raw, line);
+      if (text === undefined) return;
       const fields = splitCsv(text);
       if (typeof fields === 'string') throw fail('RESERVES_BAD_ROW', file, line, fields);
       if (!columns) {
@@ -84,6 +83,13 @@ function csvReader(table: AccountSink, file: string | undefined): AccountsReader
       if (table.count === 0) throw new ReservesError('RESERVES_NO_ACCOUNTS', `${file ?? 'the input'} holds no account${columns ? '' : ' (not even a header line)'}`);
     },
   };
+}
+
+/** A CSV line without its CR and (on line 1) byte-order mark, or undefined for a blank line, which readers skip. */
+export function csvLineText(raw: string, line: number): string | undefined {
+  let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+  if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '') ? undefined : text;
 }
 
 /** Splits one CSV line into fields (RFC 4180 quoting); returns a message when the quoting is broken. */

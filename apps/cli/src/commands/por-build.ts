@@ -246,7 +246,6 @@ function checkPrevious(m: SignedManifest, file: string, time: Date): SignedManif
   return m;
 }
 
-/** Streams the accounts file line by line (any size), with a progress bar on stderr. */
 /**
  * Reads the accounts file with a progress bar: parsed on worker threads into the in-memory table,
  * on this thread into the streaming build's spill (see readAccountsFile).

@@ -22,7 +22,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { Asset } from '../amount.js';
 import { AccountTable, ID_TOO_LONG, idProblem, locate, MAX_ID_BYTES, type AccountSink, type RowSource } from '../accounts.js';
 import { ReservesError, type ReservesErrorCode } from '../errors.js';
-import { accountsReader, type AccountsFormat, type AccountsReader } from '../input.js';
+import { accountsReader, csvLineText, type AccountsFormat, type AccountsReader } from '../input.js';
 
 /** Options of {@link readAccountsFile}. */
 export interface ReadAccountsOptions {
@@ -68,13 +68,6 @@ function eachLine(buf: Uint8Array, end: number, first: number, line: (text: stri
   }
   if (bad >= 0) throw new ReservesError('RESERVES_BAD_ROW', locate(where(bad), 'not valid UTF-8 text'));
   return n - first;
-}
-
-/** Whether a reader skips this line (blank), as input.ts decides. */
-function blank(raw: string, n: number): boolean {
-  let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-  if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '');
 }
 
 /**
@@ -123,15 +116,16 @@ export async function readAccountsFile(path: string, format: AccountsFormat, sin
     let lines = 0;
     let header: { text: string; line: number } | undefined;
     const here = (text: string, n: number): void => {
-      if (header === undefined && format === 'csv' && !blank(text, n)) header = { text, line: n };
+      if (header === undefined && format === 'csv' && csvLineText(text, n) !== undefined) header = { text, line: n };
       reader.line(text, n);
     };
     const at = (n: number): RowSource => ({ file, line: n });
-    let piece = await nextPiece(workers > 1 ? pieceBytes : 1 << 20);
+    const size = workers > 1 ? pieceBytes : 1 << 20;
+    let piece = await nextPiece(size);
     // The first piece always (its line 1 may start with a byte-order mark), and a CSV file's until its header.
     for (let k = 0; piece && (workers <= 1 || k === 0 || (format === 'csv' && header === undefined)); k++) {
       lines += eachLine(piece.buf, piece.end, lines + 1, here, at);
-      piece = await nextPiece(workers > 1 ? pieceBytes : 1 << 20);
+      piece = await nextPiece(size);
     }
     if (piece) await readInWorkers(piece, nextPiece, pieceBytes, sink as AccountTable, { format, file, lines, header, workers });
     reader.finish();
@@ -147,6 +141,7 @@ interface PieceResult {
   idEnds: Uint32Array;
   balances: Uint8Array;
   rowLines: Uint32Array;
+  /** The first problem of the piece: its line in the worker's numbering (0: none) and its message without the place. */
   error?: { code: ReservesErrorCode; line: number; message: string };
 }
 
@@ -207,9 +202,7 @@ async function readInWorkers(
       }
       if (r.error) {
         const line = base + r.error.line - FIRST + 1;
-        const prefix = `${r.error.line}: `;
-        const tail = r.error.message.startsWith(prefix) ? r.error.message.slice(prefix.length) : r.error.message;
-        throw new ReservesError(r.error.code, locate(r.error.line > 0 ? { file: o.file, line } : { file: o.file }, tail));
+        throw new ReservesError(r.error.code, locate(r.error.line > 0 ? { file: o.file, line } : { file: o.file }, r.error.message));
       }
       base += r.lines;
     }
@@ -289,8 +282,9 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_K
       lines = eachLine(new Uint8Array(m.buf), m.end, FIRST, (text, n) => reader.line(text, n), (n) => ({ line: n }));
     } catch (e) {
       if (!(e instanceof ReservesError)) throw e;
-      const line = /^(\d+): /.exec(e.message);
-      error = { code: e.code, line: line ? Number(line[1]) : 0, message: e.message };
+      // The reader knows no file name here, so a message is "<line>: <what>" (or just "<what>").
+      const at = /^(\d+): /.exec(e.message);
+      error = { code: e.code, line: at ? Number(at[1]) : 0, message: at ? e.message.slice(at[0].length) : e.message };
     }
     const out: PieceResult & { id: number } = { id: m.id, lines, count: sink.count, ids: sink.ids, idEnds: sink.idEnds, balances: sink.balances, rowLines: sink.rowLines, ...(error ? { error } : {}) };
     port.postMessage(out, [sink.ids.buffer, sink.idEnds.buffer, sink.balances.buffer, sink.rowLines.buffer] as ArrayBuffer[]);
