@@ -1,7 +1,7 @@
 /**
  * Proof-of-reserves benchmark (issue 9, item 8).
  *
- *   node --import tsx --conditions=keygrade-source bench/reserves.ts [accounts] [--rounds=N] [--csv] [--sequential] [--stream [--dir=<scratch>]] [--skip-baseline]
+ *   node --import tsx --conditions=keygrade-source bench/reserves.ts [accounts] [--rounds=N] [--workers=N] [--csv] [--sequential] [--stream [--dir=<scratch>]] [--skip-baseline]
  *
  * Builds a synthetic snapshot of N accounts × 4 assets the way `keygrade por build` does
  * (worker threads with node:crypto SHA-256, levels streamed out, not kept) and, in the same run,
@@ -9,7 +9,12 @@
  * thread and split over the worker threads; the faster of the two is the hashing limit. The
  * in-memory build and the baselines run --rounds times (default 3), alternating; the summary
  * compares the best build with the best baseline. Prints the peak RSS (first round) and the time
- * to verify one customer's proof at the same tree height.
+ * to verify one customer's proof at the same tree height. --workers sets the build's (and the
+ * split baseline's) thread count (default: the CPUs available).
+ * Each round also times the same raw hashing split over as many child processes, for information
+ * only: node:crypto's hashing scales worse over the threads of one process than over processes
+ * (measured on the 2-vCPU VM of 2026-12-06), and the build, whose threads share memory, cannot use
+ * processes; decision 262.
  * --sequential also times the single-threaded portable builder with node:crypto.
  * With --csv the accounts go through the CSV line reader (amount parsing included) instead of
  * being written into the table directly. With --stream the build streams to disk (`por build --stream`):
@@ -28,6 +33,7 @@ import { buildLiabilitiesTreeParallel, buildStreaming, SpillAccounts } from '@ke
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fileURLToPath } from 'node:url';
 import { relaunch, withHugePages } from '../apps/cli/bin/hugepages.js';
+import { timeOnProcesses } from './processes.js';
 import {
   AccountTable,
   accountsReader,
@@ -176,6 +182,25 @@ async function baselineThreads(threads: number, uids: number, uidLen: number, le
   }
 }
 
+/**
+ * The same raw hashing split over `count` child processes started beforehand (each its own
+ * OpenSSL state): how fast this machine hashes when nothing is shared. Resolves with the wall time
+ * from handing out the work to the last process done. For information; not the hashing limit.
+ */
+async function baselineProcesses(count: number, uids: number, uidLen: number, leaves: number, nodes: number): Promise<number> {
+  const part = (total: number, i: number) => Math.floor((total * (i + 1)) / count) - Math.floor((total * i) / count);
+  const setup = () => `
+    const { hash } = require('node:crypto');
+    const buf = new Uint8Array(${nodeMessageLength(ASSETS.length)});
+    for (let i = 0; i < buf.length; i++) buf[i] = i;
+    const uid = buf.subarray(0, ${uidLen}), leaf = buf.subarray(0, ${leafMessageLength(ASSETS.length)})`;
+  const loop = (i: number) => `
+    for (let i = 0; i < ${part(uids, i)}; i++) x ^= hash('sha256', uid, 'latin1').charCodeAt(0);
+    for (let i = 0; i < ${part(leaves, i)}; i++) x ^= hash('sha256', leaf, 'latin1').charCodeAt(0);
+    for (let i = 0; i < ${part(nodes, i)}; i++) x ^= hash('sha256', buf, 'latin1').charCodeAt(0)`;
+  return (await timeOnProcesses(count, setup, loop)) / 1000;
+}
+
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
 console.log(`Keygrade proof-of-reserves benchmark — ${new Date().toISOString()}`);
@@ -201,7 +226,7 @@ console.log(`${n.toLocaleString('en-US')} accounts × ${ASSETS.length} assets${v
 const leafCount = paddedLeafCount(n);
 const sizes = levelSizes(leafCount, Math.max(1, Math.ceil(Math.log2(leafCount))));
 const nodes = sizes.slice(1).reduce((a, b) => a + b, 0);
-const workers = availableParallelism();
+const workers = Math.max(1, Number(args.find((a) => a.startsWith('--workers='))?.slice(10)) || availableParallelism());
 const uidLen = UID_TAG.length + 32 + idOf(0).length;
 const sequential = args.includes('--sequential');
 // Rounds: this VM's speed drifts by up to 1.7x within minutes, so by default the in-memory build
@@ -270,6 +295,8 @@ for (let round = 1; round <= rounds; round++) {
     r.split = await baselineThreads(workers, n, uidLen, leafCount, nodes);
     const cpuT = process.cpuUsage(cpuT0);
     console.log(`baseline ×${workers} ${r.split.toFixed(2)} s  the same raw hashing split over ${workers} worker threads (${((cpuT.user + cpuT.system) / 1e6).toFixed(2)} s CPU; ${(r.one / r.split).toFixed(2)}× the speed of one thread)`);
+    const tProc = await baselineProcesses(workers, n, uidLen, leafCount, nodes);
+    console.log(`processes   ${tProc.toFixed(2)} s  the same raw hashing split over ${workers} child processes, for information (${(r.one / tProc).toFixed(2)}× the speed of one thread; threads ${(r.one / r.split).toFixed(2)}×)`);
     const limit = Math.min(r.one, r.split);
     console.log(`ratio       build wall ${(tBuild / limit).toFixed(2)}× of this round's hashing limit (the faster baseline); CPU ${(cpuBuild / oneCpu).toFixed(2)}× of the one-thread baseline's CPU`);
   }
