@@ -264,6 +264,13 @@ for (const backend of testBackends()) {
         assert.equal(g.status, 400, `${garbage.slice(0, 12)}: ${g.res.body}`);
         assert.match(String(g.body.error), /^PSBT_/);
       }
+      // The server derives at most 10,000 whitelist indices, counted on the parsed policy, whatever its YAML style.
+      const wide = (n: number) => `version: 1\nwhitelist: [${Array.from({ length: n }, (_, i) => `{label: d${i}, descriptor: "wpkh(${K[0]!.xpub}/0/*)", range: "5000"}`).join(', ')}]\n`;
+      const tooWide = await psbt('payout.psbt', { policy: wide(3) });
+      assert.equal(tooWide.status, 400, tooWide.res.body);
+      assert.equal(tooWide.body.error, 'SPEND_POLICY_INVALID');
+      assert.deepEqual((tooWide.body.problems as Problem[]).map((p) => [p.path, p.message]), [['policy.yaml:2 whitelist', 'the descriptors ask for 15000 derived addresses in all; at most 10000 are checked by the web app, 1000000 by keygrade psbt check on your own machine; lower their range']]);
+      assert.equal((await psbt('payout.psbt', { policy: wide(2) })).status, 200);
       const pol = await psbt('payout.psbt', { policy: example('policy.yaml').replace('max: "5"', 'max: 5.5.5') });
       assert.equal(pol.status, 400);
       assert.ok((pol.body.problems as Problem[]).some((p) => p.line === 20 && /is not an amount/.test(p.message)), pol.res.body);

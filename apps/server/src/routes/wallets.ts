@@ -44,6 +44,7 @@ import {
   parseInventory,
   parseSpendHistory,
   parseSpendPolicy,
+  MAX_WHITELIST_INDICES as MAX_WHITELIST_INDICES_CLI,
   parseYamlInventory,
   REQUIREMENTS,
   walletPolicy,
@@ -235,16 +236,6 @@ function expandIds(catalog: Catalog, edition: string, ids: readonly string[]): s
 /** The requirement (or control) ids of the PSBT check per edition, as apps/cli/src/attach-requirements.ts maps `psbt check`. */
 const PSBT_IDS: Record<Edition, readonly string[]> = { 'ccss-2020': ['1.4.6'], 'ccss-2021': ['1.4.6'], 'ccss-v9': ['1.05.8'] };
 
-/** Whitelist descriptors derive every index of their range when the policy is parsed: a bound for a shared server. */
-function whitelistIndices(policy: string): number {
-  let total = 0;
-  const ranges = [...policy.matchAll(/^\s*-?\s*range\s*:\s*["']?(\d+)/gm)].map((m) => Number(m[1]));
-  const descriptors = [...policy.matchAll(/^\s*-?\s*descriptor\s*:/gm)].length;
-  for (const r of ranges) total += r;
-  total += Math.max(0, descriptors - ranges.length) * 1000;
-  return total;
-}
-
 /**
  * The files' inventories merged and validated together (a backups CSV names the keys of a keys CSV).
  * A cross-file problem (`backups.3.key: unknown key`) is reported against the file that holds the
@@ -315,11 +306,9 @@ export function walletRoutes(deps: AppDeps & { catalog: Catalog }): FastifyPlugi
       { text: body.descriptor, file: 'descriptor', fields: false },
       { text: body.history, file: 'history' },
     ]);
-    const indices = whitelistIndices(body.policy);
-    if (indices > MAX_WHITELIST_INDICES) throw new ApiError(400, 'SPEND_POLICY_INVALID', `policy.yaml: the whitelist descriptors ask for ${indices} derived addresses; the web app checks at most ${MAX_WHITELIST_INDICES} (lower their range, or run keygrade psbt check on your own machine)`, { problems: [{ path: 'policy.whitelist', message: `at most ${MAX_WHITELIST_INDICES} indices in all` }] });
     const wallet = parseWallet(firstLine(body.descriptor), 'descriptor');
     refusePrivateKeys(wallet, 'descriptor');
-    const policy = parseSpendPolicy(body.policy, 'policy.yaml');
+    const policy = parseSpendPolicy(body.policy, 'policy.yaml', { maxWhitelistIndices: MAX_WHITELIST_INDICES, boundHint: `by the web app, ${MAX_WHITELIST_INDICES_CLI} by keygrade psbt check on your own machine` });
     const historyName = body.history?.trim().startsWith('[') ? 'history.json' : 'history.csv';
     const history = body.history === undefined || body.history.trim() === '' ? undefined : parseSpendHistory(body.history, historyName);
     const psbt = decodePsbt(body.psbt.trim());

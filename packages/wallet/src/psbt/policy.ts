@@ -21,6 +21,8 @@ const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 /** Default number of child indices derived per whitelisted descriptor (and per multipath branch). */
 export const DEFAULT_WHITELIST_RANGE = 1000;
 const MAX_WHITELIST_RANGE = 100_000;
+/** Child indices derived for all whitelisted descriptors together, at most, unless the caller sets another bound. */
+export const MAX_WHITELIST_INDICES = 1_000_000;
 
 const text = z.string({ error: 'must be text' });
 const amount = text.transform((s, ctx) => {
@@ -158,11 +160,23 @@ function fail(file: string, problems: Problem[]): never {
   throw new PsbtError('SPEND_POLICY_INVALID', `${file}: the spend policy does not validate (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { problems });
 }
 
+/** Options of {@link parseSpendPolicy}. */
+export interface SpendPolicyOptions {
+  /**
+   * Child indices the whitelisted descriptors may ask for in all (each its `range`, default
+   * 1,000; a multipath descriptor derives them on each branch). Default {@link MAX_WHITELIST_INDICES}.
+   * Checked on the parsed entries, before any address is derived.
+   */
+  maxWhitelistIndices?: number;
+  /** Appended to the message when that bound is passed (say where the bound comes from and what to do). */
+  boundHint?: string;
+}
+
 /**
  * Parses and validates a spend policy. `file` only names the source in errors.
  * @example parseSpendPolicy('version: 1\nlimits:\n  BTC:\n    per_transaction: "1.5"\n', 'policy.yaml')
  */
-export function parseSpendPolicy(textIn: string, file: string): SpendPolicy {
+export function parseSpendPolicy(textIn: string, file: string, options: SpendPolicyOptions = {}): SpendPolicy {
   const lc = new LineCounter();
   const doc = parseDocument(textIn, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, schema: 'failsafe' });
   if (doc.errors.length > 0) fail(file, doc.errors.map((e) => ({ file, line: lc.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! })));
@@ -182,6 +196,10 @@ export function parseSpendPolicy(textIn: string, file: string): SpendPolicy {
   const p = r.data;
   const problems: Problem[] = [];
   const network = p.network;
+  // Deriving costs about as much per index as a signature check: bound the work before doing it.
+  const bound = options.maxWhitelistIndices ?? MAX_WHITELIST_INDICES;
+  const indices = p.whitelist.reduce((n, e) => n + (e.descriptor === undefined ? 0 : (e.range ?? DEFAULT_WHITELIST_RANGE)), 0);
+  if (indices > bound) fail(file, [problem(['whitelist'], `the descriptors ask for ${indices} derived addresses in all; at most ${bound} are checked${options.boundHint ? ` ${options.boundHint}` : ''}; lower their range`)]);
 
   const whitelist: WhitelistDestination[] = [];
   p.whitelist.forEach((e, i) => {

@@ -260,6 +260,28 @@ describe('spend policy and history files', () => {
     assert.fail('expected a validation error');
   };
 
+  it('bounds the indices all whitelisted descriptors derive, before deriving any, in block or flow style', () => {
+    const desc = `wpkh(${partner.publicExtendedKey}/0/*)`;
+    const flow = (n: number, range: number) => `version: 1\nwhitelist: [${Array.from({ length: n }, (_, i) => `{label: d${i}, descriptor: "${desc}", range: "${range}"}`).join(', ')}]\n`;
+    const block = (ranges: (number | undefined)[]) => `version: 1\nwhitelist:\n${ranges.map((r, i) => `  - label: d${i}\n    descriptor: ${desc}\n${r === undefined ? '' : `    range: ${r}\n`}`).join('')}`;
+    // 11 descriptors at the largest range ask for 1.1 M indices: refused at once, not derived.
+    assert.deepEqual(problems(flow(11, 100_000)), ['2:whitelist: the descriptors ask for 1100000 derived addresses in all; at most 1000000 are checked; lower their range']);
+    // A caller's bound, with its hint; a descriptor without a range counts 1,000.
+    const bounded = (text: string) => {
+      try {
+        parseSpendPolicy(text, 'p.yaml', { maxWhitelistIndices: 1500, boundHint: 'here' });
+        return [];
+      } catch (e) {
+        assert.ok(e instanceof PsbtError && e.code === 'SPEND_POLICY_INVALID');
+        return e.problems.map((p) => `${p.path}: ${p.message}`);
+      }
+    };
+    assert.deepEqual(bounded(block([undefined, 501])), ['whitelist: the descriptors ask for 1501 derived addresses in all; at most 1500 are checked here; lower their range']);
+    assert.deepEqual(bounded(flow(3, 501)), ['whitelist: the descriptors ask for 1503 derived addresses in all; at most 1500 are checked here; lower their range']);
+    assert.deepEqual(bounded(block([undefined, 500])), []);
+    assert.equal(parseSpendPolicy(flow(3, 2), 'p.yaml', { maxWhitelistIndices: 6 }).whitelist.length, 3);
+  });
+
   it('names the field path and line of every problem', () => {
     const bad = POLICY.replace('per_transaction: "1.5"', 'per_transaction: 1.123456789').replace('require: 2', 'require: 4').replace('of: [alice, bob, carol]', 'of: [alice, bob, dave]').replace('Europe/Zurich', 'Mars/Olympus');
     assert.deepEqual(problems(bad), [
