@@ -12,8 +12,7 @@
  * nothing: pure JavaScript string work, a cheap native call, and random bytes from node:crypto.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { timeOnProcesses } from './processes.js';
+import { timeOnProcesses, timeOnThreads } from './split.js';
 
 const args = process.argv.slice(2);
 const calls = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
@@ -30,32 +29,10 @@ const workloads: Record<string, string> = {
   '32-character strings (JavaScript)': `for (let i = 0; i < ${calls}; i++) { const s = String.fromCharCode(i & 255, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, i & 127) + 'abcdefghijklmnop'; x ^= s.charCodeAt(3); }`,
 };
 
-/** Wall milliseconds for `count` threads each running `loop`, from start to the last one done. */
-async function onThreads(count: number, loop: string): Promise<number> {
-  const source = `const { parentPort } = require('node:worker_threads'); parentPort.once('message', () => { let x = 0; ${loop} parentPort.postMessage(x); }); parentPort.postMessage('ready');`;
-  const pool = Array.from({ length: count }, () => new Worker(source, { eval: true }));
-  try {
-    const next = (w: Worker) => new Promise((resolve, reject) => {
-      w.once('message', resolve);
-      w.once('error', reject);
-    });
-    await Promise.all(pool.map(next));
-    const t0 = performance.now();
-    await Promise.all(pool.map((w) => {
-      const done = next(w);
-      w.postMessage('go');
-      return done;
-    }));
-    return performance.now() - t0;
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-}
-
 console.log(`node ${process.version}; ${calls.toLocaleString('en-US')} calls per thread (fewer for the slower workloads); ${threads} threads or processes; scaling = ${threads} × one thread's time / their time`);
 for (const [name, loop] of Object.entries(workloads)) {
-  const one = await onThreads(1, loop);
-  const many = await onThreads(threads, loop);
+  const one = await timeOnThreads(1, () => '', () => loop);
+  const many = await timeOnThreads(threads, () => '', () => loop);
   const procs = await timeOnProcesses(threads, () => '', () => loop);
   const procOne = await timeOnProcesses(1, () => '', () => loop);
   console.log(`${name.padEnd(40)} one thread ${one.toFixed(0).padStart(5)} ms, ${threads} threads ${many.toFixed(0).padStart(5)} ms: scaling ${((threads * one) / many).toFixed(2)} | one process ${procOne.toFixed(0).padStart(5)} ms, ${threads} processes ${procs.toFixed(0).padStart(5)} ms: scaling ${((threads * procOne) / procs).toFixed(2)}`);

@@ -24,7 +24,6 @@
  * for malloc (apps/cli/bin/hugepages.js); `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` measures without.
  */
 import { hash as nodeHash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import { availableParallelism, cpus } from 'node:os';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +32,7 @@ import { buildLiabilitiesTreeParallel, buildStreaming, SpillAccounts } from '@ke
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fileURLToPath } from 'node:url';
 import { relaunch, withHugePages } from '../apps/cli/bin/hugepages.js';
-import { timeOnProcesses } from './processes.js';
+import { timeOnProcesses, timeOnThreads } from './split.js';
 import {
   AccountTable,
   accountsReader,
@@ -153,33 +152,8 @@ function baseline(h: (m: Uint8Array) => number, uids: number, uidLen: number, le
  * even by raw hashing). Resolves with the wall time from handing out the work to the last thread done.
  */
 async function baselineThreads(threads: number, uids: number, uidLen: number, leaves: number, nodes: number): Promise<number> {
-  const source = `
-    const { parentPort } = require('node:worker_threads');
-    const { hash } = require('node:crypto');
-    const buf = new Uint8Array(${nodeMessageLength(ASSETS.length)});
-    for (let i = 0; i < buf.length; i++) buf[i] = i;
-    const uid = buf.subarray(0, ${uidLen}), leaf = buf.subarray(0, ${leafMessageLength(ASSETS.length)});
-    parentPort.on('message', ([u, l, n]) => {
-      let x = 0;
-      for (let i = 0; i < u; i++) x ^= hash('sha256', uid, 'latin1').charCodeAt(0);
-      for (let i = 0; i < l; i++) x ^= hash('sha256', leaf, 'latin1').charCodeAt(0);
-      for (let i = 0; i < n; i++) x ^= hash('sha256', buf, 'latin1').charCodeAt(0);
-      parentPort.postMessage(x);
-    });
-    parentPort.postMessage('ready');`;
-  const pool = Array.from({ length: threads }, () => new Worker(source, { eval: true }));
-  try {
-    await Promise.all(pool.map((w) => new Promise((resolve) => w.once('message', resolve))));
-    const part = (total: number, i: number) => Math.floor((total * (i + 1)) / threads) - Math.floor((total * i) / threads);
-    const t0 = process.hrtime.bigint();
-    await Promise.all(pool.map((w, i) => new Promise((resolve) => {
-      w.once('message', resolve);
-      w.postMessage([part(uids, i), part(leaves, i), part(nodes, i)]);
-    })));
-    return seconds(t0);
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
+  const raw = rawSplit(threads, uids, uidLen, leaves, nodes);
+  return (await timeOnThreads(threads, raw.setup, raw.loop)) / 1000;
 }
 
 /**
@@ -188,17 +162,24 @@ async function baselineThreads(threads: number, uids: number, uidLen: number, le
  * from handing out the work to the last process done. For information; not the hashing limit.
  */
 async function baselineProcesses(count: number, uids: number, uidLen: number, leaves: number, nodes: number): Promise<number> {
+  const raw = rawSplit(count, uids, uidLen, leaves, nodes);
+  return (await timeOnProcesses(count, raw.setup, raw.loop)) / 1000;
+}
+
+/** The raw hashing of the baselines as source for bench/split.ts, part i of `count` for runner i. */
+function rawSplit(count: number, uids: number, uidLen: number, leaves: number, nodes: number): { setup: () => string; loop: (i: number) => string } {
   const part = (total: number, i: number) => Math.floor((total * (i + 1)) / count) - Math.floor((total * i) / count);
-  const setup = () => `
-    const { hash } = require('node:crypto');
-    const buf = new Uint8Array(${nodeMessageLength(ASSETS.length)});
-    for (let i = 0; i < buf.length; i++) buf[i] = i;
-    const uid = buf.subarray(0, ${uidLen}), leaf = buf.subarray(0, ${leafMessageLength(ASSETS.length)})`;
-  const loop = (i: number) => `
-    for (let i = 0; i < ${part(uids, i)}; i++) x ^= hash('sha256', uid, 'latin1').charCodeAt(0);
-    for (let i = 0; i < ${part(leaves, i)}; i++) x ^= hash('sha256', leaf, 'latin1').charCodeAt(0);
-    for (let i = 0; i < ${part(nodes, i)}; i++) x ^= hash('sha256', buf, 'latin1').charCodeAt(0)`;
-  return (await timeOnProcesses(count, setup, loop)) / 1000;
+  return {
+    setup: () => `
+      const { hash } = require('node:crypto');
+      const buf = new Uint8Array(${nodeMessageLength(ASSETS.length)});
+      for (let i = 0; i < buf.length; i++) buf[i] = i;
+      const uid = buf.subarray(0, ${uidLen}), leaf = buf.subarray(0, ${leafMessageLength(ASSETS.length)})`,
+    loop: (i) => `
+      for (let i = 0; i < ${part(uids, i)}; i++) x ^= hash('sha256', uid, 'latin1').charCodeAt(0);
+      for (let i = 0; i < ${part(leaves, i)}; i++) x ^= hash('sha256', leaf, 'latin1').charCodeAt(0);
+      for (let i = 0; i < ${part(nodes, i)}; i++) x ^= hash('sha256', buf, 'latin1').charCodeAt(0)`,
+  };
 }
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
