@@ -28,7 +28,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLiabilitiesTreeParallel, buildStreaming, SpillAccounts } from '@keygrade/reserves/node';
+import { buildLiabilitiesTreeParallel, buildStreaming, NATIVE_PATH, nativeHashing, nativeStatus, SpillAccounts } from '@keygrade/reserves/node';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fileURLToPath } from 'node:url';
 import { relaunch, withHugePages } from '../apps/cli/bin/hugepages.js';
@@ -151,8 +151,8 @@ function baseline(h: (m: Uint8Array) => number, uids: number, uidLen: number, le
  * with V8's garbage collection, so one thread's time divided by the thread count is not reachable
  * even by raw hashing). Resolves with the wall time from handing out the work to the last thread done.
  */
-async function baselineThreads(threads: number, uids: number, uidLen: number, leaves: number, nodes: number): Promise<number> {
-  const raw = rawSplit(threads, uids, uidLen, leaves, nodes);
+async function baselineThreads(threads: number, uids: number, uidLen: number, leaves: number, nodes: number, native = false): Promise<number> {
+  const raw = rawSplit(threads, uids, uidLen, leaves, nodes, native);
   return (await timeOnThreads(threads, raw.setup, raw.loop)) / 1000;
 }
 
@@ -167,14 +167,20 @@ async function baselineProcesses(count: number, uids: number, uidLen: number, le
 }
 
 /** The raw hashing of the baselines as source for bench/split.ts, part i of `count` for runner i. */
-function rawSplit(count: number, uids: number, uidLen: number, leaves: number, nodes: number): { setup: () => string; loop: (i: number) => string } {
+function rawSplit(count: number, uids: number, uidLen: number, leaves: number, nodes: number, native = false): { setup: () => string; loop: (i: number) => string } {
   const part = (total: number, i: number) => Math.floor((total * (i + 1)) / count) - Math.floor((total * i) / count);
-  return {
-    setup: () => `
-      const { hash } = require('node:crypto');
+  const setup = `
       const buf = new Uint8Array(${nodeMessageLength(ASSETS.length)});
       for (let i = 0; i < buf.length; i++) buf[i] = i;
-      const uid = buf.subarray(0, ${uidLen}), leaf = buf.subarray(0, ${leafMessageLength(ASSETS.length)})`,
+      const uid = buf.subarray(0, ${uidLen}), leaf = buf.subarray(0, ${leafMessageLength(ASSETS.length)})`;
+  if (native) {
+    return {
+      setup: () => `const a = require(${JSON.stringify(NATIVE_PATH)}); ${setup}`,
+      loop: (i) => `x ^= a.repeat(uid, ${part(uids, i)}) ^ a.repeat(leaf, ${part(leaves, i)}) ^ a.repeat(buf, ${part(nodes, i)})`,
+    };
+  }
+  return {
+    setup: () => `const { hash } = require('node:crypto'); ${setup}`,
     loop: (i) => `
       for (let i = 0; i < ${part(uids, i)}; i++) x ^= hash('sha256', uid, 'latin1').charCodeAt(0);
       for (let i = 0; i < ${part(leaves, i)}; i++) x ^= hash('sha256', leaf, 'latin1').charCodeAt(0);
@@ -187,6 +193,10 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 console.log(`Keygrade proof-of-reserves benchmark — ${new Date().toISOString()}`);
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES ?? ''}`);
 console.log(`${n.toLocaleString('en-US')} accounts × ${ASSETS.length} assets${viaCsv ? ' (through the CSV reader)' : ''}`);
+{
+  const status = nativeStatus();
+  console.log(status.available ? `native hashing module: ${status.path} (the build hashes in C with OpenSSL's low-level SHA-256)` : `native hashing module: not used, ${status.reason} (the build hashes with node:crypto)`);
+}
 
 // Which SHA-256 is faster for node-sized messages?
 {
@@ -218,7 +228,10 @@ let tree!: TreeSummary;
 let t0 = process.hrtime.bigint();
 
 /** What the summary compares: each round's build and its two baselines (wall seconds). */
-interface Round { build: number; one: number; split: number; procs: number }
+interface Round { build: number; one: number; split: number; procs: number; nativeOne: number; nativeSplit: number }
+/** The fastest raw hashing of a round: the baselines the limit takes (node:crypto and, when built, native). */
+const roundLimit = (r: Round) => Math.min(r.one, r.split, r.nativeOne, r.nativeSplit);
+const native = nativeHashing();
 const done: Round[] = [];
 let rss = 0;
 for (let round = 1; round <= rounds; round++) {
@@ -265,7 +278,7 @@ for (let round = 1; round <= rounds; round++) {
   if (round === 1) console.log(`peak RSS    ${mb(rss)} after ingest + build${streaming ? ` (streaming to disk; store ${(storeBytes / 2 ** 30).toFixed(2)} GiB, written and removed)` : ''}`);
   console.log(`total       ${(tIngest + tBuild).toFixed(2)} s ingest + build (${Math.round(n / (tIngest + tBuild)).toLocaleString('en-US')} accounts/s)`);
 
-  const r: Round = { build: tBuild, one: Number.NaN, split: Number.NaN, procs: Number.NaN };
+  const r: Round = { build: tBuild, one: Number.NaN, split: Number.NaN, procs: Number.NaN, nativeOne: Infinity, nativeSplit: Infinity };
   if (!args.includes('--skip-baseline')) {
     const cpuB0 = process.cpuUsage();
     r.one = baseline(rawLatin1, n, uidLen, leafCount, nodes);
@@ -278,8 +291,18 @@ for (let round = 1; round <= rounds; round++) {
     console.log(`baseline ×${workers} ${r.split.toFixed(2)} s  the same raw hashing split over ${workers} worker threads (${((cpuT.user + cpuT.system) / 1e6).toFixed(2)} s CPU; ${(r.one / r.split).toFixed(2)}× the speed of one thread)`);
     r.procs = await baselineProcesses(workers, n, uidLen, leafCount, nodes);
     console.log(`processes   ${r.procs.toFixed(2)} s  the same raw hashing split over ${workers} child processes, for information (${(r.one / r.procs).toFixed(2)}× the speed of one thread; threads ${(r.one / r.split).toFixed(2)}×)`);
-    const limit = Math.min(r.one, r.split);
-    console.log(`ratio       build wall ${(tBuild / limit).toFixed(2)}× of this round's hashing limit (the faster baseline); CPU ${(cpuBuild / oneCpu).toFixed(2)}× of the one-thread baseline's CPU`);
+    if (native) {
+      const m = new Uint8Array(nodeMessageLength(ASSETS.length)).map((_, i) => i);
+      const tn = process.hrtime.bigint();
+      native.repeat(m.subarray(0, uidLen), n);
+      native.repeat(m.subarray(0, leafMessageLength(ASSETS.length)), leafCount);
+      native.repeat(m, nodes);
+      r.nativeOne = seconds(tn);
+      r.nativeSplit = await baselineThreads(workers, n, uidLen, leafCount, nodes, true);
+      console.log(`native      ${r.nativeOne.toFixed(2)} s  the same raw hashing with OpenSSL's low-level SHA-256 (the native module) on one thread; ${r.nativeSplit.toFixed(2)} s over ${workers} worker threads (${(r.nativeOne / r.nativeSplit).toFixed(2)}×)`);
+    }
+    const limit = roundLimit(r);
+    console.log(`ratio       build wall ${(tBuild / limit).toFixed(2)}× of this round's hashing limit (the fastest baseline); CPU ${(cpuBuild / oneCpu).toFixed(2)}× of the one-thread baseline's CPU`);
   }
   done.push(r);
   if (sequential && table instanceof AccountTable) {
@@ -292,11 +315,11 @@ for (let round = 1; round <= rounds; round++) {
 
 if (!args.includes('--skip-baseline')) {
   const best = (f: (r: Round) => number) => Math.min(...done.map(f));
-  const limit = best((r) => Math.min(r.one, r.split));
+  const limit = best(roundLimit);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   console.log(`— summary over ${done.length} round${done.length > 1 ? 's' : ''}`);
-  console.log(`hashing limit ${limit.toFixed(2)} s: the fastest raw hashing of any round (one thread ${best((r) => r.one).toFixed(2)} s, ${workers} threads ${best((r) => r.split).toFixed(2)} s)`);
-  console.log(`ratio       best build ${best((r) => r.build).toFixed(2)} s = ${(best((r) => r.build) / limit).toFixed(2)}× of the hashing limit (target ≤ 1.5×); per round ${done.map((r) => (r.build / Math.min(r.one, r.split)).toFixed(2)).join(', ')} (median ${median(done.map((r) => r.build / Math.min(r.one, r.split))).toFixed(2)})`);
+  console.log(`hashing limit ${limit.toFixed(2)} s: the fastest raw hashing of any round (node:crypto: one thread ${best((r) => r.one).toFixed(2)} s, ${workers} threads ${best((r) => r.split).toFixed(2)} s${native ? `; native: one thread ${best((r) => r.nativeOne).toFixed(2)} s, ${workers} threads ${best((r) => r.nativeSplit).toFixed(2)} s` : ''})`);
+  console.log(`ratio       best build ${best((r) => r.build).toFixed(2)} s = ${(best((r) => r.build) / limit).toFixed(2)}× of the hashing limit (target ≤ 1.5×); per round ${done.map((r) => (r.build / roundLimit(r)).toFixed(2)).join(', ')} (median ${median(done.map((r) => r.build / roundLimit(r))).toFixed(2)})`);
   console.log(`processes   best ${best((r) => r.procs).toFixed(2)} s over ${workers} child processes, outside the limit: the best build is ${(best((r) => r.build) / best((r) => r.procs)).toFixed(2)}× of it (decision 262)`);
 }
 

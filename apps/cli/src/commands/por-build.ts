@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, write as fsWrite, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { canonicalJson } from '@keygrade/tlog';
-import { buildLiabilitiesTreeParallel, buildStreaming, readAccountsFile, SpillAccounts } from '@keygrade/reserves/node';
+import { buildLiabilitiesTreeParallel, buildStreaming, nativeStatus, readAccountsFile, SpillAccounts } from '@keygrade/reserves/node';
 import {
   AccountTable,
   buildLiabilitiesTree,
@@ -146,7 +146,8 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
       onLevel: (_level: number, records: Uint8Array) => files.write('nodes.bin', records),
       onProgress: (done: number, total: number) => bar.update(done, total),
     };
-    const tree = workers !== 0 && table.count >= PARALLEL_FROM ? await buildLiabilitiesTreeParallel(table, { ...options, ...(workers !== undefined ? { workers } : {}) }) : buildLiabilitiesTree(table, options);
+    const parallel = workers !== 0 && table.count >= PARALLEL_FROM;
+    const tree = parallel ? await buildLiabilitiesTreeParallel(table, { ...options, ...(workers !== undefined ? { workers } : {}) }) : buildLiabilitiesTree(table, options);
     bar.done();
     timings.hashSeconds = (performance.now() - started) / 1000 - timings.readSeconds;
     const manifest = signManifest(manifestBody(tree, { time, ...(values.label ? { label: values.label as string } : {}), ...(previous ? { previous } : {}) }), secretKey);
@@ -159,7 +160,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     if (existsSync(outDir)) rmSync(outDir, { recursive: true });
     renameSync(tmp, outDir);
     timings.writeSeconds = (performance.now() - started) / 1000 - timings.readSeconds - timings.hashSeconds;
-    printSummary(io, tree, manifest, values.output as string, proofFiles, Boolean(values.json), timings, 'memory');
+    printSummary(io, tree, manifest, values.output as string, proofFiles, Boolean(values.json), timings, 'memory', hashingUsed(parallel));
     return EXIT.ok;
   } catch (e) {
     await files.abort();
@@ -230,7 +231,7 @@ async function buildStreamed(c: {
     if (existsSync(outDir)) rmSync(outDir, { recursive: true });
     renameSync(tmp, outDir);
     timings.writeSeconds = (performance.now() - started) / 1000 - timings.readSeconds - timings.hashSeconds;
-    printSummary(io, tree, manifest, c.output, proofFiles, c.json, timings, 'stream');
+    printSummary(io, tree, manifest, c.output, proofFiles, c.json, timings, 'stream', hashingUsed(c.workers !== 0));
     return EXIT.ok;
   } catch (e) {
     spill.remove();
@@ -359,12 +360,17 @@ function writeProofFilesFromStore(io: Io, storeDir: string, dir: string): void {
   }
 }
 
-function printSummary(io: Io, tree: TreeSummary, manifest: SignedManifest, dir: string, proofFiles: boolean, json: boolean, timings: Record<string, number>, mode: 'memory' | 'stream'): void {
+/** What hashed the tree: the native module on the worker threads when it is built (see @keygrade/reserves/node), else node:crypto. */
+function hashingUsed(onWorkers: boolean): 'native' | 'node:crypto' {
+  return onWorkers && nativeStatus().available ? 'native' : 'node:crypto';
+}
+
+function printSummary(io: Io, tree: TreeSummary, manifest: SignedManifest, dir: string, proofFiles: boolean, json: boolean, timings: Record<string, number>, mode: 'memory' | 'stream', hashing: 'native' | 'node:crypto'): void {
   const hash = toHex(manifestHash(manifest));
   const totals = manifest.assets.map((a) => ({ symbol: a.symbol, decimals: a.decimals, units: a.total, amount: formatAmount(BigInt(a.total), a.decimals) }));
   const signer = keyFingerprint(Buffer.from(manifest.signatures[0]!.publicKey, 'hex'));
   if (json) {
-    out(io, JSON.stringify({ snapshotId: manifest.snapshotId, sequence: manifest.sequence, time: manifest.time, accounts: tree.accounts.count, leafCount: tree.leafCount, height: tree.height, root: manifest.root, manifestHash: hash, previous: manifest.previous, signer, totals, proofFiles: proofFiles ? tree.accounts.count : 0, mode, timings }, null, 2));
+    out(io, JSON.stringify({ snapshotId: manifest.snapshotId, sequence: manifest.sequence, time: manifest.time, accounts: tree.accounts.count, leafCount: tree.leafCount, height: tree.height, root: manifest.root, manifestHash: hash, previous: manifest.previous, signer, totals, proofFiles: proofFiles ? tree.accounts.count : 0, mode, hashing, timings }, null, 2));
     return;
   }
   out(io, `Snapshot ${manifest.snapshotId.slice(0, 16)}… (sequence ${manifest.sequence}, ${manifest.time}): ${tree.accounts.count.toLocaleString('en-US')} accounts in ${tree.leafCount.toLocaleString('en-US')} leaves, height ${tree.height}`);
@@ -373,6 +379,6 @@ function printSummary(io: Io, tree: TreeSummary, manifest: SignedManifest, dir: 
   out(io, `Root           ${manifest.root}`);
   out(io, `Manifest hash  ${hash}  (timestamp this digest; the next snapshot chains to it)`);
   out(io, `Signed by      ${signer}`);
-  out(io, `Took ${(timings.readSeconds! + timings.hashSeconds! + timings.writeSeconds!).toFixed(1)} s${mode === 'stream' ? ' (streamed to disk)' : ''}: reading ${timings.readSeconds!.toFixed(1)} s, hashing ${timings.hashSeconds!.toFixed(1)} s, writing ${timings.writeSeconds!.toFixed(1)} s`);
+  out(io, `Took ${(timings.readSeconds! + timings.hashSeconds! + timings.writeSeconds!).toFixed(1)} s${mode === 'stream' ? ' (streamed to disk)' : ''}: reading ${timings.readSeconds!.toFixed(1)} s, hashing ${timings.hashSeconds!.toFixed(1)} s (${hashing === 'native' ? 'native module' : 'node:crypto'}), writing ${timings.writeSeconds!.toFixed(1)} s`);
   out(io, `Wrote ${join(dir, 'manifest.json')} (publish it), ${join(dir, 'root.txt')}, ${join(dir, 'store')}/ (private; serve proofs with \`keygrade por proof ${dir} <account>\`)${proofFiles ? ` and ${join(dir, 'proofs')}/ (one file per customer, listed in index.csv)` : ''}.`);
 }

@@ -2,3 +2,4 @@
 export * from './parallel.js';
 export * from './stream.js';
 export * from './read.js';
+export { nativeStatus, nativeHashing, NATIVE_PATH, type NativeHashing, type NativeStatus } from './native.js';

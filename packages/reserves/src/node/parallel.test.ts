@@ -9,131 +9,134 @@ import { ASSETS, seeded, table } from '../test-util.js';
 import { manifestBody } from '../manifest.js';
 import { verifyInclusion } from '../verify.js';
 import { buildLiabilitiesTreeParallel } from './parallel.js';
+import { HASHING_MODES } from './test-modes.js';
 
-test('the parallel builder gives the same tree as the portable one (same seed)', async () => {
-  // Small jobs, so every level but the top ones is spread over several worker jobs.
-  const rows: [string, bigint[]][] = Array.from({ length: 5000 }, (_, i) => [`acct-${i}`, [BigInt(i % 977), BigInt(i) * 3n]]);
-  const t = table(rows);
-  const seq = buildLiabilitiesTree(t, { random: seeded('par'), hash: (m) => hash('sha256', m, 'buffer') });
-  let progress = 0;
-  const par = await buildLiabilitiesTreeParallel(t, { random: seeded('par'), workers: 2, jobSize: 256, stageSize: 5, onProgress: (d) => (progress = d) });
-  assert.equal(toHex(par.root), toHex(seq.root));
-  assert.deepEqual(par.totals, seq.totals);
-  assert.equal(progress, t.count + seq.levels!.reduce((n, l) => n + l.length / 64, 0), 'progress counts every hash');
-  for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(par.levels![l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
-  assert.deepEqual(par.proofFor('acct-1234'), seq.proofFor('acct-1234'));
-});
-
-test('a shared table gives the same tree too, and can release its balances', async () => {
-  const rows: [string, bigint[]][] = Array.from({ length: 3000 }, (_, i) => [`é-${i}`, [BigInt(i), 7n]]);
-  const privateTable = table(rows);
-  const sharedTable = new AccountTable(ASSETS, { shared: true });
-  for (let a = 0; a < privateTable.count; a++) sharedTable.add(privateTable.id(a), privateTable.balances(a));
-  const seq = buildLiabilitiesTree(privateTable, { random: seeded('shared') });
-  const par = await buildLiabilitiesTreeParallel(sharedTable, { random: seeded('shared'), workers: 2, jobSize: 200, releaseBalances: true });
-  assert.equal(toHex(par.root), toHex(seq.root));
-  assert.equal(sharedTable.balancesReleased, true);
-  assert.deepEqual(par.proofFor('é-2999'), seq.proofFor('é-2999'));
-});
-
-test('the parallel builder reports overflow like the portable one', async () => {
-  // 64 accounts of 2^127 each: any two real sibling leaves overflow on level 1, hashed by workers.
-  const rows: [string, bigint[]][] = Array.from({ length: 64 }, (_, i) => [`a${i}`, [0n, 1n << 127n]]);
-  await assert.rejects(buildLiabilitiesTreeParallel(table(rows), { random: seeded(1), workers: 2, jobSize: 4 }), (e: unknown) => e instanceof ReservesError && e.code === 'RESERVES_OVERFLOW' && /ETH/.test(e.message));
-});
-
-test('four assets (96-byte records) give the same tree on worker threads, with padding leaves in every job', async () => {
-  const assets = [...ASSETS, { symbol: 'USDT', decimals: 6 }, { symbol: 'SOL', decimals: 9 }];
-  const rows: [string, bigint[]][] = Array.from({ length: 1100 }, (_, i) => [`u${i}`, [BigInt(i), (1n << 126n) / 4096n + BigInt(i), 0n, 2n ** 64n - 1n + BigInt(i)]]);
-  const t = table(rows, assets);
-  const shared4 = new AccountTable(assets, { shared: true });
-  for (let a = 0; a < t.count; a++) shared4.add(t.id(a), t.balances(a));
-  const seq = buildLiabilitiesTree(t, { random: seeded('four') });
-  const par = await buildLiabilitiesTreeParallel(shared4, { random: seeded('four'), workers: 2, jobSize: 16, stageSize: 3 });
-  assert.equal(toHex(par.root), toHex(seq.root));
-  for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(par.levels![l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
-});
-
-test('without kept levels, a level reuses the memory of the level two below only after its consumer is done with it', async () => {
-  const rows: [string, bigint[]][] = Array.from({ length: 4000 }, (_, i) => [`r${i}`, [BigInt(i), BigInt(4000 - i)]]);
-  const t = table(rows);
-  const seq = buildLiabilitiesTree(t, { random: seeded('reuse'), hash: (m) => hash('sha256', m, 'buffer') });
-  // A slow asynchronous consumer (like the CLI's file writer) copies each level late: had the
-  // builder overwritten a level before the consumer's promise settled, the copy would differ.
-  const late: Uint8Array[] = [];
-  const pending: Promise<void>[] = [];
-  const buffers = new Set<ArrayBufferLike>();
-  const par = await buildLiabilitiesTreeParallel(t, {
-    random: seeded('reuse'),
-    workers: 2,
-    jobSize: 64,
-    keepLevels: false,
-    onLevel: (l, records) => {
-      buffers.add(records.buffer);
-      const p = new Promise<void>((resolve) => setTimeout(() => {
-        late[l] = records.slice();
-        resolve();
-      }, 20));
-      pending.push(p);
-      return p;
-    },
+for (const m of HASHING_MODES) {
+  test(`[${m.name}] the parallel builder gives the same tree as the portable one (same seed)`, { skip: m.skip }, async () => {
+    // Small jobs, so every level but the top ones is spread over several worker jobs.
+    const rows: [string, bigint[]][] = Array.from({ length: 5000 }, (_, i) => [`acct-${i}`, [BigInt(i % 977), BigInt(i) * 3n]]);
+    const t = table(rows);
+    const seq = buildLiabilitiesTree(t, { random: seeded('par'), hash: (m) => hash('sha256', m, 'buffer') });
+    let progress = 0;
+    const par = await buildLiabilitiesTreeParallel(t, { native: m.native, random: seeded('par'), workers: 2, jobSize: 256, stageSize: 5, onProgress: (d) => (progress = d) });
+    assert.equal(toHex(par.root), toHex(seq.root));
+    assert.deepEqual(par.totals, seq.totals);
+    assert.equal(progress, t.count + seq.levels!.reduce((n, l) => n + l.length / 64, 0), 'progress counts every hash');
+    for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(par.levels![l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
+    assert.deepEqual(par.proofFor('acct-1234'), seq.proofFor('acct-1234'));
   });
-  await Promise.all(pending);
-  assert.equal(toHex(par.root), toHex(seq.root));
-  for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(late[l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
-  // A synchronous consumer sees every level as it is handed over, and the worker levels share memory.
-  const sync: Uint8Array[] = [];
-  await buildLiabilitiesTreeParallel(t, { random: seeded('reuse'), workers: 2, jobSize: 64, keepLevels: false, onLevel: (l, records) => void (sync[l] = records.slice()) });
-  for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(sync[l]!).equals(Buffer.from(seq.levels![l]!)), `sync level ${l}`);
-  assert.ok(buffers.size < seq.height + 1, `levels share buffers (${buffers.size} buffers for ${seq.height + 1} levels)`);
-});
 
-test('with the platform CSPRNG the workers draw the salts: fresh, distinct, and every proof verifies', async () => {
-  const rows: [string, bigint[]][] = Array.from({ length: 3000 }, (_, i) => [`c${i}`, [BigInt(i), 1n]]);
-  const t = table(rows);
-  const build = () => buildLiabilitiesTreeParallel(t, { workers: 2, jobSize: 128, stageSize: 7 });
-  const [a, b] = [await build(), await build()];
-  const saltsOf = (tree: typeof a) => rows.map(([id]) => tree.proofFor(id).salt);
-  const salts = saltsOf(a);
-  assert.equal(new Set(salts).size, salts.length, 'one distinct salt per account');
-  assert.ok(!salts.includes('00'.repeat(32)), 'no salt left unfilled');
-  assert.ok(saltsOf(b).every((s, i) => s !== salts[i]), 'another build draws other salts');
-  const manifest = manifestBody(a, { time: new Date('2026-12-05T00:00:00Z') });
-  for (const [id] of rows) assert.equal(verifyInclusion(a.proofFor(id), manifest), undefined, id);
-  // The padding leaves' salts are drawn too (each leaf, not only each account).
-  const leafSalts = new Set<string>();
-  for (let p = 0; p < a.leafCount; p++) leafSalts.add(toHex(a.salts.subarray(32 * p, 32 * p + 32)));
-  assert.equal(leafSalts.size, a.leafCount);
-});
+  test(`[${m.name}] a shared table gives the same tree too, and can release its balances`, { skip: m.skip }, async () => {
+    const rows: [string, bigint[]][] = Array.from({ length: 3000 }, (_, i) => [`é-${i}`, [BigInt(i), 7n]]);
+    const privateTable = table(rows);
+    const sharedTable = new AccountTable(ASSETS, { shared: true });
+    for (let a = 0; a < privateTable.count; a++) sharedTable.add(privateTable.id(a), privateTable.balances(a));
+    const seq = buildLiabilitiesTree(privateTable, { random: seeded('shared') });
+    const par = await buildLiabilitiesTreeParallel(sharedTable, { native: m.native, random: seeded('shared'), workers: 2, jobSize: 200, releaseBalances: true });
+    assert.equal(toHex(par.root), toHex(seq.root));
+    assert.equal(sharedTable.balancesReleased, true);
+    assert.deepEqual(par.proofFor('é-2999'), seq.proofFor('é-2999'));
+  });
 
-test('with the platform CSPRNG and a shared table, jobs start while the shuffle runs: a permutation, consistent levels, every proof verifies', async () => {
-  const assets = [...ASSETS, { symbol: 'USDT', decimals: 6 }];
-  const rows: [string, bigint[]][] = Array.from({ length: 2500 }, (_, i) => [`s-${i}`, [BigInt(i), (1n << 100n) + BigInt(i), BigInt(i % 7)]]);
-  const t = table(rows, assets, { shared: true });
-  const seen = new Set<number>();
-  const tree = await buildLiabilitiesTreeParallel(t, { workers: 2, jobSize: 96, stageSize: 11, onProgress: (d) => seen.add(d) });
-  // The shuffle made a permutation of all leaves, and it is not the identity.
-  const sorted = [...tree.leafAccount].sort((a, b) => a - b);
-  assert.deepEqual(sorted, Array.from({ length: tree.leafCount }, (_, i) => i));
-  assert.ok(tree.leafAccount.some((a, p) => a !== p), 'shuffled');
-  // Every level is the hash of the one below (checked with the portable code).
-  const r = tree.recordBytes;
-  for (let l = 1; l <= tree.height; l++) {
-    const below = tree.levels![l - 1]!;
-    const expect = new Uint8Array(tree.levels![l]!.length);
-    hashLevelRange(below, below.length / r, expect, assets.length, (m) => hash('sha256', m, 'buffer'), 0, expect.length / r);
-    assert.ok(Buffer.from(expect).equals(Buffer.from(tree.levels![l]!)), `level ${l}`);
-  }
-  assert.deepEqual(tree.totals, assets.map((_, a) => rows.reduce((s, row) => s + row[1][a]!, 0n)));
-  const manifest = manifestBody(tree, { time: new Date('2026-12-05T00:00:00Z') });
-  for (const [id, b] of rows) {
-    const proof = tree.proofFor(id);
-    assert.deepEqual(proof.balances, b.map(String));
-    assert.equal(verifyInclusion(proof, manifest), undefined, id);
-  }
-  // The padding leaves' hashes differ from one another (fresh salts and uids for each).
-  const pads = new Set<string>();
-  for (let p = 0; p < tree.leafCount; p++) if (tree.leafAccount[p]! >= t.count) pads.add(toHex(tree.levels![0]!.subarray(p * r, p * r + 32)));
-  assert.equal(pads.size, tree.leafCount - t.count);
-  assert.equal(Math.max(...seen), t.count + tree.leafCount + tree.levels!.slice(1).reduce((n, l) => n + l.length / r, 0), 'progress counts every hash');
-});
+  test(`[${m.name}] the parallel builder reports overflow like the portable one`, { skip: m.skip }, async () => {
+    // 64 accounts of 2^127 each: any two real sibling leaves overflow on level 1, hashed by workers.
+    const rows: [string, bigint[]][] = Array.from({ length: 64 }, (_, i) => [`a${i}`, [0n, 1n << 127n]]);
+    await assert.rejects(buildLiabilitiesTreeParallel(table(rows), { native: m.native, random: seeded(1), workers: 2, jobSize: 4 }), (e: unknown) => e instanceof ReservesError && e.code === 'RESERVES_OVERFLOW' && /ETH/.test(e.message));
+  });
+
+  test(`[${m.name}] four assets (96-byte records) give the same tree on worker threads, with padding leaves in every job`, { skip: m.skip }, async () => {
+    const assets = [...ASSETS, { symbol: 'USDT', decimals: 6 }, { symbol: 'SOL', decimals: 9 }];
+    const rows: [string, bigint[]][] = Array.from({ length: 1100 }, (_, i) => [`u${i}`, [BigInt(i), (1n << 126n) / 4096n + BigInt(i), 0n, 2n ** 64n - 1n + BigInt(i)]]);
+    const t = table(rows, assets);
+    const shared4 = new AccountTable(assets, { shared: true });
+    for (let a = 0; a < t.count; a++) shared4.add(t.id(a), t.balances(a));
+    const seq = buildLiabilitiesTree(t, { random: seeded('four') });
+    const par = await buildLiabilitiesTreeParallel(shared4, { native: m.native, random: seeded('four'), workers: 2, jobSize: 16, stageSize: 3 });
+    assert.equal(toHex(par.root), toHex(seq.root));
+    for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(par.levels![l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
+  });
+
+  test(`[${m.name}] without kept levels, a level reuses the memory of the level two below only after its consumer is done with it`, { skip: m.skip }, async () => {
+    const rows: [string, bigint[]][] = Array.from({ length: 4000 }, (_, i) => [`r${i}`, [BigInt(i), BigInt(4000 - i)]]);
+    const t = table(rows);
+    const seq = buildLiabilitiesTree(t, { random: seeded('reuse'), hash: (m) => hash('sha256', m, 'buffer') });
+    // A slow asynchronous consumer (like the CLI's file writer) copies each level late: had the
+    // builder overwritten a level before the consumer's promise settled, the copy would differ.
+    const late: Uint8Array[] = [];
+    const pending: Promise<void>[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    const par = await buildLiabilitiesTreeParallel(t, { native: m.native,
+      random: seeded('reuse'),
+      workers: 2,
+      jobSize: 64,
+      keepLevels: false,
+      onLevel: (l, records) => {
+        buffers.add(records.buffer);
+        const p = new Promise<void>((resolve) => setTimeout(() => {
+          late[l] = records.slice();
+          resolve();
+        }, 20));
+        pending.push(p);
+        return p;
+      },
+    });
+    await Promise.all(pending);
+    assert.equal(toHex(par.root), toHex(seq.root));
+    for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(late[l]!).equals(Buffer.from(seq.levels![l]!)), `level ${l}`);
+    // A synchronous consumer sees every level as it is handed over, and the worker levels share memory.
+    const sync: Uint8Array[] = [];
+    await buildLiabilitiesTreeParallel(t, { native: m.native, random: seeded('reuse'), workers: 2, jobSize: 64, keepLevels: false, onLevel: (l, records) => void (sync[l] = records.slice()) });
+    for (let l = 0; l <= seq.height; l++) assert.ok(Buffer.from(sync[l]!).equals(Buffer.from(seq.levels![l]!)), `sync level ${l}`);
+    assert.ok(buffers.size < seq.height + 1, `levels share buffers (${buffers.size} buffers for ${seq.height + 1} levels)`);
+  });
+
+  test(`[${m.name}] with the platform CSPRNG the workers draw the salts: fresh, distinct, and every proof verifies`, { skip: m.skip }, async () => {
+    const rows: [string, bigint[]][] = Array.from({ length: 3000 }, (_, i) => [`c${i}`, [BigInt(i), 1n]]);
+    const t = table(rows);
+    const build = () => buildLiabilitiesTreeParallel(t, { native: m.native, workers: 2, jobSize: 128, stageSize: 7 });
+    const [a, b] = [await build(), await build()];
+    const saltsOf = (tree: typeof a) => rows.map(([id]) => tree.proofFor(id).salt);
+    const salts = saltsOf(a);
+    assert.equal(new Set(salts).size, salts.length, 'one distinct salt per account');
+    assert.ok(!salts.includes('00'.repeat(32)), 'no salt left unfilled');
+    assert.ok(saltsOf(b).every((s, i) => s !== salts[i]), 'another build draws other salts');
+    const manifest = manifestBody(a, { time: new Date('2026-12-05T00:00:00Z') });
+    for (const [id] of rows) assert.equal(verifyInclusion(a.proofFor(id), manifest), undefined, id);
+    // The padding leaves' salts are drawn too (each leaf, not only each account).
+    const leafSalts = new Set<string>();
+    for (let p = 0; p < a.leafCount; p++) leafSalts.add(toHex(a.salts.subarray(32 * p, 32 * p + 32)));
+    assert.equal(leafSalts.size, a.leafCount);
+  });
+
+  test(`[${m.name}] with the platform CSPRNG and a shared table, jobs start while the shuffle runs: a permutation, consistent levels, every proof verifies`, { skip: m.skip }, async () => {
+    const assets = [...ASSETS, { symbol: 'USDT', decimals: 6 }];
+    const rows: [string, bigint[]][] = Array.from({ length: 2500 }, (_, i) => [`s-${i}`, [BigInt(i), (1n << 100n) + BigInt(i), BigInt(i % 7)]]);
+    const t = table(rows, assets, { shared: true });
+    const seen = new Set<number>();
+    const tree = await buildLiabilitiesTreeParallel(t, { native: m.native, workers: 2, jobSize: 96, stageSize: 11, onProgress: (d) => seen.add(d) });
+    // The shuffle made a permutation of all leaves, and it is not the identity.
+    const sorted = [...tree.leafAccount].sort((a, b) => a - b);
+    assert.deepEqual(sorted, Array.from({ length: tree.leafCount }, (_, i) => i));
+    assert.ok(tree.leafAccount.some((a, p) => a !== p), 'shuffled');
+    // Every level is the hash of the one below (checked with the portable code).
+    const r = tree.recordBytes;
+    for (let l = 1; l <= tree.height; l++) {
+      const below = tree.levels![l - 1]!;
+      const expect = new Uint8Array(tree.levels![l]!.length);
+      hashLevelRange(below, below.length / r, expect, assets.length, (m) => hash('sha256', m, 'buffer'), 0, expect.length / r);
+      assert.ok(Buffer.from(expect).equals(Buffer.from(tree.levels![l]!)), `level ${l}`);
+    }
+    assert.deepEqual(tree.totals, assets.map((_, a) => rows.reduce((s, row) => s + row[1][a]!, 0n)));
+    const manifest = manifestBody(tree, { time: new Date('2026-12-05T00:00:00Z') });
+    for (const [id, b] of rows) {
+      const proof = tree.proofFor(id);
+      assert.deepEqual(proof.balances, b.map(String));
+      assert.equal(verifyInclusion(proof, manifest), undefined, id);
+    }
+    // The padding leaves' hashes differ from one another (fresh salts and uids for each).
+    const pads = new Set<string>();
+    for (let p = 0; p < tree.leafCount; p++) if (tree.leafAccount[p]! >= t.count) pads.add(toHex(tree.levels![0]!.subarray(p * r, p * r + 32)));
+    assert.equal(pads.size, tree.leafCount - t.count);
+    assert.equal(Math.max(...seen), t.count + tree.leafCount + tree.levels!.slice(1).reduce((n, l) => n + l.length / r, 0), 'progress counts every hash');
+  });
+}

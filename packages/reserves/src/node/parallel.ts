@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { MAX_ID_BYTES, type AccountTable } from '../accounts.js';
 import { AMOUNT_BYTES, HASH_BYTES, UID_TAG, type Sha256 } from '../hash.js';
 import { checkOverflow, hashLevelRange, LiabilitiesTree, planTree, type TreeOptions } from '../tree.js';
+import { nativeForWorkers } from './native.js';
 import { JOB, JobQueue, Pool, ranges, shared, type Job } from './pool.js';
 import { cryptoRandom, RandomStream, shuffle } from '../random.js';
 
@@ -19,8 +20,13 @@ export interface ParallelTreeOptions extends Omit<TreeOptions, 'hash'> {
   hash?: Sha256;
   /** Leaves or nodes per worker job at most (default 131072); levels of fewer than min(1024, jobSize) nodes are hashed on the main thread. */
   jobSize?: number;
-  /** Leaves per sub-batch whose random table reads a worker does before hashing them (default 1024). */
+  /** Leaves per sub-batch whose random table reads a worker does before hashing them (default 1024; JavaScript hashing only). */
   stageSize?: number;
+  /**
+   * Hash with the native module (native.ts): undefined uses it when it is built (unless
+   * KEYGRADE_NATIVE=0), false never, true requires it. Same tree either way.
+   */
+  native?: boolean;
 }
 
 /** Leaves per sub-batch of a 'leaves' job: their table reads first, then their hashing. */
@@ -63,7 +69,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
   const mainHash: Sha256 = options.hash ?? ((m) => nodeHash('sha256', m, 'buffer'));
   const job = Math.max(1, options.jobSize ?? JOB);
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const pool = new Pool(workers);
+  const pool = new Pool(workers, nativeForWorkers(options.native));
   try {
     // Every leaf in leaf order: an account's uid hash and leaf hash, a padding leaf's leaf hash.
     // Jobs are ranges of leaves; without worker draws, each is told how many padding leaves come before it.

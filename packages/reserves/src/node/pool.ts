@@ -62,8 +62,9 @@ export class Pool {
   private readonly workers: Worker[];
   private nextId = 0;
 
-  constructor(size: number) {
-    this.workers = Array.from({ length: size }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  /** `native`: the path of the native hashing module the workers hash with (see native.ts), or none for node:crypto. */
+  constructor(size: number, native?: string) {
+    this.workers = Array.from({ length: size }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { native: native ?? null } }));
   }
 
   /**

@@ -35,6 +35,7 @@ import { AMOUNT_BYTES, HASH_BYTES, UID_TAG, type Sha256 } from '../hash.js';
 import { cryptoRandom, RandomStream, shuffle, type RandomSource } from '../random.js';
 import { emitLookup, STORE_SCHEME, type StoreFile, type StoreMeta } from '../store.js';
 import { hashLevelRange, levelSizes, readSums, treeShape, type TreeSummary } from '../tree.js';
+import { nativeForWorkers } from './native.js';
 import { JOB, Pool, ranges, shared } from './pool.js';
 
 /** Buffered sequential writer of one file. */
@@ -332,6 +333,8 @@ export interface StreamOptions {
   minLeaves?: number;
   /** Worker threads (default: the CPUs the process may use; 0 hashes on the main thread). */
   workers?: number;
+  /** Hash with the native module on the workers: undefined when it is built, false never, true requires it (see native.ts). */
+  native?: boolean;
   /** Leaves per block (default 2^20; a power of two keeps blocks aligned with the levels). */
   blockLeaves?: number;
   /** Leaves or nodes per worker job (default 131072); level chunks smaller than one job are hashed on the main thread. */
@@ -463,7 +466,7 @@ export async function buildStreaming(accounts: SpillAccounts, options: StreamOpt
   const workers = options.workers ?? availableParallelism();
   const jobSize = Math.max(1, options.jobSize ?? JOB);
   const split = (m: number) => Math.max(1, Math.min(jobSize, Math.ceil(m / (2 * workers))));
-  const pool = workers > 0 ? new Pool(workers) : undefined;
+  const pool = workers > 0 ? new Pool(workers, nativeForWorkers(options.native)) : undefined;
   const nodes = openSync(store('nodes.bin'), 'w+', 0o600);
   const levelAt: number[] = [];
   for (let l = 0, o = 0; l <= height; l++) {

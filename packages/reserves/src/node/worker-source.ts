@@ -11,11 +11,16 @@
  * about twice as fast as 32-bit words; they are exact in every tier), with no per-hash views or
  * subarrays. Digests are written as 32-bit words, sums added as 32-bit big-endian limbs read
  * through a byte swap. The host must be little-endian (checked).
+ *
+ * With the native module (native.ts; its path in workerData.native) each job is one call into C,
+ * which lays out the messages and hashes them with OpenSSL's low-level SHA-256; only the random
+ * draws stay here.
  */
 export const WORKER_SOURCE = String.raw`
 'use strict';
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { hash, randomFillSync } = require('node:crypto');
+const native = workerData && workerData.native ? require(workerData.native) : null;
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('the hashing worker needs a little-endian host');
 
@@ -196,9 +201,37 @@ function level(j) {
   return -1;
 }
 
+// The same three jobs, each one call into the native module.
+function leavesNative(j) {
+  const leafAccount = new Uint32Array(j.leafAccount), salts = new Uint8Array(j.salts);
+  let pads = new Uint8Array(j.padUids), padStart = j.padFrom;
+  if (j.draw) {
+    let count = 0;
+    for (let p = j.from; p < j.to; p++) if (leafAccount[p] >= j.count) count++;
+    randomFillSync(salts, j.from * 32, (j.to - j.from) * 32);
+    pads = new Uint8Array(32 * count);
+    if (count > 0) randomFillSync(pads);
+    padStart = 0;
+  }
+  const chunks = j.gather ? j.chunks.map((c) => new Uint8Array(c)) : [];
+  native.leaves(new Uint8Array(j.records), salts, leafAccount, j.count, chunks, j.chunkShift, new Uint8Array(j.ids), new Uint32Array(j.idOffsets), pads, padStart, j.snapshotId, j.uidTag, (j.recordBytes - 32) / 16, j.from, j.to);
+  return -1;
+}
+
+function blockNative(j) {
+  native.block(new Uint8Array(j.records), new Uint8Array(j.salts), new Uint8Array(j.ids), new Uint32Array(j.idStart), new Uint32Array(j.idLen), j.snapshotId, j.uidTag, (j.recordBytes - 32) / 16, j.base, j.from, j.to);
+  return -1;
+}
+
+function levelNative(j) {
+  return native.level(new Uint8Array(j.prev), j.prevCount, new Uint8Array(j.next), j.assets, j.base || 0, j.from, j.to);
+}
+
 parentPort.on('message', (job) => {
   try {
-    const f = job.kind === 'leaves' ? leaves : job.kind === 'block' ? block : level;
+    const f = native
+      ? (job.kind === 'leaves' ? leavesNative : job.kind === 'block' ? blockNative : levelNative)
+      : (job.kind === 'leaves' ? leaves : job.kind === 'block' ? block : level);
     parentPort.postMessage({ id: job.id, overflow: f(job) });
   } catch (e) {
     parentPort.postMessage({ id: job.id, error: String(e && e.stack || e) });
