@@ -26,14 +26,10 @@
 #define MAX_ARGS 16
 #define MAX_CHUNKS 65536
 
-#if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(p) __builtin_prefetch((const void *)(p))
-#else
-#define PREFETCH(p) ((void)0)
+/* Leaves whose random table reads are done together before they are hashed. */
+#ifndef BATCH
+#define BATCH 64
 #endif
-
-/* Leaves ahead of the current one whose table reads are prefetched (the id offsets at twice this). */
-#define AHEAD 8
 
 typedef struct {
   uint8_t *data;
@@ -219,48 +215,54 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
   /* The tables may be shared memory: every value is read once and checked before it is used. */
   const char *problem = NULL;
   size_t pad = pad_start;
-  for (uint32_t p = from; p < to && problem == NULL; p++) {
-    if (p + 2 * AHEAD < to) {
-      const uint32_t b = leaf_account[p + 2 * AHEAD];
-      if (b < n) PREFETCH(offsets + b);
+  uint32_t acc_b[BATCH], start_b[BATCH], end_b[BATCH];
+  volatile uint32_t sink = 0;
+  for (uint32_t first = from; first < to && problem == NULL; first += BATCH) {
+    const uint32_t m = to - first < BATCH ? to - first : BATCH;
+    /* The table reads of a batch first, in short loops of independent loads whose cache misses
+       the processor overlaps; the hashing then finds them in the cache. */
+    for (uint32_t i = 0; i < m; i++) acc_b[i] = leaf_account[first + i];
+    for (uint32_t i = 0; i < m; i++) {
+      const uint32_t acc = acc_b[i];
+      if (acc < n) {
+        start_b[i] = offsets[acc];
+        end_b[i] = offsets[acc + 1];
+      }
     }
-    if (p + AHEAD < to) {
-      const uint32_t b = leaf_account[p + AHEAD];
-      if (b < n) {
-        PREFETCH(ids.data + offsets[b]);
-        if ((b >> shift) < chunk_count) {
-          const uint8_t *src = chunk[b >> shift].data + (size_t)(b & mask) * bal;
-          PREFETCH(src);
-          PREFETCH(src + bal - 1);
+    uint32_t touch = 0;
+    for (uint32_t i = 0; i < m; i++) {
+      const uint32_t acc = acc_b[i];
+      if (acc >= n) continue;
+      if (start_b[i] > end_b[i] || end_b[i] > ids.bytes) {
+        problem = "an id offset is out of bounds";
+        break;
+      }
+      if (end_b[i] > start_b[i]) touch ^= ids.data[start_b[i]] ^ ids.data[end_b[i] - 1];
+      if (chunk_count > 0) {
+        const uint32_t ci = acc >> shift;
+        if (ci >= chunk_count || ((size_t)(acc & mask) + 1) * bal > chunk[ci].bytes) {
+          problem = "an account's balances are out of the chunks";
+          break;
         }
+        memcpy(records.data + (size_t)(first + i) * r + 32, chunk[ci].data + (size_t)(acc & mask) * bal, bal);
       }
     }
-    uint8_t *rec = records.data + (size_t)p * r;
-    const uint8_t *salt = salts.data + (size_t)p * 32;
-    const uint32_t acc = leaf_account[p];
-    if (acc >= n) {
-      if ((pad + 1) * 32 > pads.bytes) {
-        problem = "pads too short for the padding leaves";
-        break;
+    sink ^= touch;
+    for (uint32_t i = 0; i < m && problem == NULL; i++) {
+      const uint32_t p = first + i;
+      uint8_t *rec = records.data + (size_t)p * r;
+      const uint8_t *salt = salts.data + (size_t)p * 32;
+      if (acc_b[i] >= n) {
+        if ((pad + 1) * 32 > pads.bytes) {
+          problem = "pads too short for the padding leaves";
+          break;
+        }
+        hash_leaf(&c, p, salt, NULL, 0, pads.data + pad * 32, rec + 32, bal, rec);
+        pad++;
+      } else {
+        hash_leaf(&c, p, salt, ids.data + start_b[i], end_b[i] - start_b[i], NULL, rec + 32, bal, rec);
       }
-      hash_leaf(&c, p, salt, NULL, 0, pads.data + pad * 32, rec + 32, bal, rec);
-      pad++;
-      continue;
     }
-    const uint32_t start = offsets[acc], end = offsets[acc + 1];
-    if (start > end || end > ids.bytes) {
-      problem = "an id offset is out of bounds";
-      break;
-    }
-    if (chunk_count > 0) {
-      const uint32_t ci = acc >> shift;
-      if (ci >= chunk_count || ((size_t)(acc & mask) + 1) * bal > chunk[ci].bytes) {
-        problem = "an account's balances are out of the chunks";
-        break;
-      }
-      memcpy(rec + 32, chunk[ci].data + (size_t)(acc & mask) * bal, bal);
-    }
-    hash_leaf(&c, p, salt, ids.data + start, end - start, NULL, rec + 32, bal, rec);
   }
   free(chunk);
   if (problem) return fail(env, problem), NULL;
