@@ -19,6 +19,7 @@ const wpkh = pay.wpkh(alice);
 const tr = pay.tr(bob);
 const multi = pay.wshMulti(2, ms);
 const legacy = pay.pkh(key('carol'));
+const trMulti = pay.trMulti(2, ms);
 
 const rows: [string, bigint, Uint8Array, number][] = [
   [`${txid('a1')}:0`, 3n * 10n ** 8n, wpkh.script, 849_000],
@@ -28,6 +29,7 @@ const rows: [string, bigint, Uint8Array, number][] = [
   [`${txid('m1')}:0`, 4n * 10n ** 8n, multi.script, 700_000],
   [`${txid('c1')}:2`, 5n * 10n ** 7n, legacy.script, 600_000],
   [`${txid('x1')}:0`, 1n * 10n ** 8n, pay.wpkh(key('x')).script, 850_002],
+  [`${txid('t1')}:3`, 6n * 10n ** 7n, trMulti.script, 820_000],
 ];
 
 function csv(extra = ''): string {
@@ -117,6 +119,17 @@ describe('proof of assets: solvency report', () => {
     assert.equal(ok.proofs[0]!.valid, true);
   });
 
+  it('counts a Taproot 2-of-3 multi_a coin proven through its leaf (BIP-322 simple and BIP-127)', () => {
+    const simple = run([{ type: 'bip322', address: trMulti.address!, signature: signSimple(trMulti, [ms[0]!, ms[1]!], MSG) }]);
+    assert.equal(simple.proofs[0]!.valid, true, JSON.stringify(simple.proofs[0]!.failure));
+    assert.equal(simple.assets[0]!.reserves, (6n * 10n ** 7n).toString());
+    const bip127 = run([{ type: 'bip127', tx: signBip127(MSG, [coin('t1', 3, 6n * 10n ** 7n, trMulti, [ms[1]!, ms[2]!])]) }]);
+    assert.equal(bip127.proofs[0]!.valid, true, JSON.stringify(bip127.proofs[0]!.failure));
+    assert.equal(bip127.assets[0]!.reserves, (6n * 10n ** 7n).toString());
+    const one = run([{ type: 'bip322', address: trMulti.address!, signature: signSimple(trMulti, [ms[2]!], MSG, { finalize: false }) }]);
+    assert.equal(one.proofs[0]!.failure?.code, 'TOO_FEW_SIGNATURES');
+  });
+
   it('BIP-127: the output must be the exact sum; an outpoint spent twice is refused', () => {
     const c = coin('b1', 0, 2n * 10n ** 8n, tr, [bob]);
     assert.equal(run([{ type: 'bip127', tx: signBip127(MSG, [c], 3n * 10n ** 8n) }]).proofs[0]!.failure?.code, 'AMOUNT_MISMATCH');
@@ -131,7 +144,8 @@ describe('proof of assets: solvency report', () => {
     for (const amount of ['2100000000000001', '18446744073709551616', '-1', '1.5']) {
       assert.throws(
         () => parseUtxoSnapshot(csv(`${txid('big')}:0,${amount},0014${'00'.repeat(20)},1\n`), 'utxos.csv'),
-        (e: Error & { code?: string }) => e.code === 'ASSETS_BAD_SNAPSHOT' && /utxos\.csv:10: amount/.test(e.message),
+        // Line 1 is the comment, line 2 the header, then the rows: the extra row is line rows.length + 3.
+        (e: Error & { code?: string }) => e.code === 'ASSETS_BAD_SNAPSHOT' && e.message.includes(`utxos.csv:${rows.length + 3}: amount`),
       );
     }
   });

@@ -1,13 +1,15 @@
 /**
  * Checks that one input of a transaction satisfies the output it spends, for the templates the
  * verifier understands: P2PKH, P2SH (wrapping P2WPKH, P2WSH or a bare multisig), P2WPKH, P2WSH
- * (`multi` / `sortedmulti` or a single key), and P2TR key path. Script-path spends, annexes,
- * future witness versions and other scripts are UNSUPPORTED_SCRIPT ("inconclusive" in BIP-322).
+ * (`multi` / `sortedmulti` or a single key), and P2TR, key path or script path through a `pk` or
+ * `multi_a` / `sortedmulti_a` leaf (tapscript.ts). Other leaf scripts, annexes, future witness
+ * versions and other scripts are UNSUPPORTED_SCRIPT ("inconclusive" in BIP-322).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { failure, type AssetFailure } from './errors.js';
 import { hash160 } from './encoding.js';
 import { checkEcdsa, checkMultisig, checkSchnorr, classify, p2pkhScript, parseMultisig, parsePkScript, parsePushes, same } from './script.js';
+import { checkScriptPath } from './tapscript.js';
 import type { Sighasher } from './tx.js';
 
 /** Checks input `idx`; undefined when it is validly signed. */
@@ -37,7 +39,7 @@ export function checkInput(h: Sighasher, idx: number): AssetFailure | undefined 
       if (input.scriptSig.length > 0) return failure('BAD_STRUCTURE', 'a native segwit input has a non-empty scriptSig');
       return p2tr(h, idx, out.key);
     default:
-      return failure('UNSUPPORTED_SCRIPT', `the scriptPubKey is not a template this verifier evaluates (P2PKH, P2SH-P2WPKH, P2SH-P2WSH, P2SH multisig, P2WPKH, P2WSH, P2TR key path)`);
+      return failure('UNSUPPORTED_SCRIPT', `the scriptPubKey is not a template this verifier evaluates (P2PKH, P2SH-P2WPKH, P2SH-P2WSH, P2SH multisig, P2WPKH, P2WSH, P2TR)`);
   }
 }
 
@@ -93,7 +95,7 @@ function p2tr(h: Sighasher, idx: number, key: Uint8Array): AssetFailure | undefi
   if (w.length === 0) return failure('BAD_SIGNATURE', 'the Taproot witness is empty');
   // BIP 341: with two or more items, a last item starting with 0x50 is an annex.
   if (w.length >= 2 && w[w.length - 1]![0] === 0x50) return failure('UNSUPPORTED_SCRIPT', 'a Taproot witness with an annex');
-  if (w.length !== 1) return failure('UNSUPPORTED_SCRIPT', 'a Taproot script-path spend (only key-path spends are evaluated)');
+  if (w.length >= 2) return checkScriptPath(w, key, (type, leaf) => h.tapscript(idx, type, leaf));
   const r = checkSchnorr(w[0]!, key, (type) => h.taproot(idx, type));
   return r === true ? undefined : r;
 }

@@ -4,11 +4,12 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { p2ms, p2pkh, p2sh, p2tr, p2wpkh, p2wsh, Transaction } from '@scure/btc-signer';
+import { p2ms, p2pkh, p2sh, p2tr, p2tr_ms, p2tr_pk, p2wpkh, p2wsh, taprootNumsKey, Transaction } from '@scure/btc-signer';
 import { RawWitness } from '@scure/btc-signer/script.js';
-import { concat, toHex, utf8 } from '../bytes.js';
+import { bytesEqual, concat, toHex, utf8 } from '../bytes.js';
 import { signManifest, type ManifestBody, type SignedManifest } from '../manifest.js';
 import { toSpend } from './bip322.js';
+import { parseTapLeaf } from './tapscript.js';
 import { commitmentTxid } from './bip127.js';
 import { legacyMessageHash } from './legacy.js';
 import { encodeTx, txidOf, type Tx } from './tx.js';
@@ -37,16 +38,22 @@ export const pay = {
   pkh: (k: Uint8Array) => p2pkh(pub(k)),
   shwpkh: (k: Uint8Array) => p2sh(p2wpkh(pub(k))),
   wshMulti: (m: number, ks: Uint8Array[]) => p2wsh(p2ms(m, ks.map(pub))),
+  /** tr(NUMS, multi_a(m, …)): a Taproot multisig spendable only through its leaf. */
+  trMulti: (m: number, ks: Uint8Array[]) => p2tr(taprootNumsKey(), { script: p2tr_ms(m, ks.map(xonly)).script }, undefined, true),
+  /** tr(internal, {pk(a), multi_a(m, …)}): a key path and two leaves (so a one-hash Merkle path). */
+  trTree: (internal: Uint8Array, single: Uint8Array, m: number, ks: Uint8Array[]) => p2tr(xonly(internal), [{ script: p2tr_pk(xonly(single)).script }, { script: p2tr_ms(m, ks.map(xonly)).script }], undefined, true),
 };
 
 /** A payment as @scure/btc-signer describes it: script, address and the scripts a spender needs. */
-export type Payment = { script: Uint8Array; address?: string; witnessScript?: Uint8Array; redeemScript?: Uint8Array; tapInternalKey?: Uint8Array };
+export type Payment = { script: Uint8Array; address?: string; witnessScript?: Uint8Array; redeemScript?: Uint8Array; tapInternalKey?: Uint8Array; tapMerkleRoot?: Uint8Array; tapLeafScript?: unknown };
 
 function inputFields(p: Payment, amount: bigint) {
   const extra: Record<string, unknown> = {};
   if ('witnessScript' in p && p.witnessScript) extra.witnessScript = p.witnessScript;
   if ('redeemScript' in p && p.redeemScript) extra.redeemScript = p.redeemScript;
   if ('tapInternalKey' in p && p.tapInternalKey) extra.tapInternalKey = p.tapInternalKey;
+  if ('tapMerkleRoot' in p && p.tapMerkleRoot) extra.tapMerkleRoot = p.tapMerkleRoot;
+  if ('tapLeafScript' in p && p.tapLeafScript) extra.tapLeafScript = p.tapLeafScript;
   return { witnessUtxo: { script: p.script, amount }, ...extra };
 }
 
@@ -57,6 +64,15 @@ export function signSimple(p: Payment, keys: Uint8Array[], message: string, opts
   tx.addInput({ txid: spend, index: 0, sequence: 0, ...inputFields(p, 0n) });
   tx.addOutput({ script: OP_RETURN, amount: 0n });
   for (const k of keys) tx.signIdx(k, 0);
+  if (opts.finalize === false && 'tapLeafScript' in p && p.tapLeafScript) {
+    // A partial Taproot multisig through the first leaf: a slot per key (empty when unsigned), the leaf, its control block.
+    const [[control, scriptAndVersion]] = p.tapLeafScript as [[{ version: number; internalKey: Uint8Array; merklePath: Uint8Array[] }, Uint8Array]];
+    const leaf = scriptAndVersion.subarray(0, -1);
+    const sigs = tx.getInput(0).tapScriptSig ?? [];
+    const slots = parseTapLeaf(leaf)!.keys.map((k) => sigs.find(([id]) => bytesEqual(id.pubKey, k))?.[1] ?? new Uint8Array(0));
+    const cb = concat(Uint8Array.of(control.version), control.internalKey, ...control.merklePath);
+    return `smp${toBase64(RawWitness.encode([...slots.reverse(), leaf, cb]))}`;
+  }
   if (opts.finalize === false) {
     // A partial multisig: the dummy, the signatures present, the witness script.
     const sigs = (tx.getInput(0).partialSig ?? []).map(([, s]) => s);

@@ -107,4 +107,17 @@ export class Sighasher {
       this.prevouts.map((p) => p.amount),
     );
   }
+
+  /** BIP-342 script-path sighash for tapscript `leaf` (no OP_CODESEPARATOR executed), type 0x00 or 0x01. */
+  tapscript(idx: number, type: number, leaf: Uint8Array): Uint8Array {
+    return this.scureTx.preimageWitnessV1(
+      idx,
+      this.prevouts.map((p) => p.script),
+      type,
+      this.prevouts.map((p) => p.amount),
+      -1,
+      leaf,
+      0xc0,
+    );
+  }
 }
