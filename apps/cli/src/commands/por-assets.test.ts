@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bindingMessage } from '@keygrade/reserves/assets';
 import { toHex } from '@keygrade/reserves';
 // Test-only fixtures of the reserves package: keys, addresses and proofs signed at run time.
-import { key, manifest, pay, signBip127, signSimple, txid } from '../../../../packages/reserves/src/assets/test-fixtures.js';
+import { bip127File, key, manifest, pay, signBip127, signSimple, txid } from '../../../../packages/reserves/src/assets/test-fixtures.js';
 import { keygrade, tempDir, write } from '../test/harness.js';
 
 const HEIGHT = 850_000;
@@ -89,5 +89,31 @@ describe('keygrade por assets', () => {
     const report = JSON.parse(d.stdout) as { duplicates: { outpoint: string; proofs: string[] }[]; assets: { reserves: string }[] };
     assert.equal(report.assets[0]!.reserves, '200000000');
     assert.deepEqual(report.duplicates, [{ outpoint: `${txid('w1')}:0`, proofs: [join('p', '1.json#0'), join('p', '2.json#1')] }]);
+  });
+
+  it('reads a BIP-127 proof file (protobuf), alone or in a folder; a damaged one is exit 2 naming the file', async () => {
+    const dir = setup(2n * 10n ** 8n, good);
+    const m = manifest(2n * 10n ** 8n);
+    const msg = bindingMessage({ snapshotId: m.snapshotId, root: m.root, height: HEIGHT });
+    const tx = signBip127(msg, [{ txid: txid('t1'), vout: 3, amount: 50_000_000n, payment: tr, keys: [bob] }]);
+    const file = bip127File({ version: 1, magic: 0xd9b4bef9, message: msg, blockHash: Buffer.from(HASH, 'hex'), proofs: [{ tx }] });
+    writeFileSync(join(dir, 'reserves.proof'), file);
+    const one = await keygrade(['por', 'assets', '--manifest', 'manifest.json', '--utxos', 'utxos.csv', '--proofs', 'reserves.proof', '--json'], { cwd: dir });
+    assert.equal(one.code, 1, 'valid, but 0.5 BTC does not cover 2 BTC of liabilities');
+    const r = JSON.parse(one.stdout) as { proofs: { file: string; label: string; valid: boolean }[]; assets: { reserves: string }[] };
+    assert.deepEqual(r.proofs.map((p) => [p.file, p.label, p.valid]), [['reserves.proof', 'final_proofs[0]', true]]);
+    assert.equal(r.assets[0]!.reserves, '50000000');
+    mkdirSync(join(dir, 'p'));
+    writeFileSync(join(dir, 'p/reserves.proof'), file);
+    write(dir, 'p/hot.json', JSON.stringify({ scheme: 'keygrade-por-assets/v1', proofs: [good(msg)[0]] }));
+    write(dir, 'p/notes.txt', 'ignored');
+    const both = await keygrade(['por', 'assets', '--manifest', 'manifest.json', '--utxos', 'utxos.csv', '--proofs', 'p'], { cwd: dir });
+    assert.equal(both.code, 0, both.stdout + both.stderr);
+    assert.match(both.stdout, /BTC {2}reserves 2 \/ liabilities 2 = 1\.00000000 {2}solvent/);
+    writeFileSync(join(dir, 'bad.proof'), file.subarray(0, file.length - 3));
+    const bad = await keygrade(['por', 'assets', '--manifest', 'manifest.json', '--utxos', 'utxos.csv', '--proofs', 'bad.proof'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /bad\.proof is not a valid BIP-127 proof file/);
+    assert.match(bad.stderr, /bytes: not a protobuf message/);
   });
 });

@@ -2,13 +2,14 @@ import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatAmount } from '@keygrade/reserves';
-import { bindingMessage, bindingOf, parseProofsFile, UtxoSnapshotReader, verifyAssets, wantedBy, type AssetsReport, type ProofsFile, type UtxoSnapshot } from '@keygrade/reserves/assets';
+import { bindingMessage, bindingOf, looksLikeBip127File, parseBip127File, parseProofsFile, UtxoSnapshotReader, verifyAssets, wantedBy, type AssetsReport, type ProofsFile, type UtxoSnapshot } from '@keygrade/reserves/assets';
 import type { CommandSpec, Parsed } from '../command.js';
 import { EXIT, ExitError, usage } from '../exit.js';
 import { err, out, type Io } from '../io.js';
 import { progressBar } from '../progress.js';
 import { ATTACH_OPTIONS, attachResult } from '../attach.js';
-import { readJson, readManifest, readPublicKey } from './por-common.js';
+import { readBinary } from '../files.js';
+import { readManifest, readPublicKey } from './por-common.js';
 
 export const spec: CommandSpec = {
   name: 'por assets',
@@ -27,7 +28,7 @@ export const spec: CommandSpec = {
   options: {
     manifest: { type: 'string', value: '<manifest.json>', description: 'the signed liabilities manifest (required)' },
     utxos: { type: 'string', value: '<snapshot.csv|.ndjson>', description: 'the UTXO snapshot at the proof height (required)' },
-    proofs: { type: 'string', value: '<proofs.json|dir>', description: 'the asset proofs file, or a folder of them (*.json) (required unless --print-message)' },
+    proofs: { type: 'string', value: '<file|dir>', description: 'the asset proofs: a Keygrade proofs file (JSON), a BIP-127 proof file (protobuf), or a folder of them (*.json, *.proof) (required unless --print-message)' },
     pubkey: { type: 'string', value: '<key>', description: 'the custodian\'s published manifest key: 64 hex digits, or a file with hex or a PEM public key' },
     'print-message': { type: 'boolean', description: 'print the exact message the proofs must sign for this manifest and snapshot, and exit' },
     json: { type: 'boolean', description: 'print the whole report as JSON' },
@@ -36,6 +37,7 @@ export const spec: CommandSpec = {
   examples: [
     'keygrade por assets --manifest manifest.json --utxos utxos-850000.csv --proofs asset-proofs.json',
     'keygrade por assets --manifest manifest.json --utxos utxos.ndjson --proofs proofs/ --pubkey por-signing-key.pub --json',
+    'keygrade por assets --manifest manifest.json --utxos utxos-850000.csv --proofs reserves.proof',
     'keygrade por assets --manifest manifest.json --utxos utxos.csv --print-message',
   ],
 };
@@ -43,7 +45,7 @@ export const spec: CommandSpec = {
 export async function run({ values, positionals }: Parsed, io: Io): Promise<number> {
   for (const o of ['manifest', 'utxos'] as const) if (values[o] === undefined) throw usage(`--${o} is required. Run \`keygrade por assets --help\` for usage.`);
   if (values['print-message'] && values.attach !== undefined) throw usage('--attach attaches a verification: it cannot go with --print-message, which only prints the message to sign');
-  if (values.proofs === undefined && !values['print-message']) throw usage('--proofs <proofs.json|dir> is required. Run `keygrade por assets --help` for usage.');
+  if (values.proofs === undefined && !values['print-message']) throw usage('--proofs <file|dir> is required. Run `keygrade por assets --help` for usage.');
   const manifest = readManifest(io, values.manifest as string);
   const publicKey = values.pubkey === undefined ? undefined : readPublicKey(io, values.pubkey as string);
   if (values['print-message']) {
@@ -60,19 +62,35 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   return attachResult(io, spec, { values, positionals }, report, report.ok ? EXIT.ok : EXIT.checkFailed);
 }
 
-/** Reads the proofs file, or every *.json file of a folder in name order. */
+/** File names a proofs folder is read for: Keygrade JSON proofs files and BIP-127 proof files. */
+const PROOF_FILE = /\.(?:json|proof)$/;
+
+/** Reads the proofs file, or every *.json and *.proof file of a folder in name order. */
 function readProofs(io: Io, spec: string): ProofsFile[] {
   const path = resolve(io.cwd, spec);
   let dir = false;
   try {
     dir = statSync(path).isDirectory();
   } catch {
-    // readJson reports the missing file
+    // readBinary reports the missing file
   }
-  if (!dir) return [parseProofsFile(readJson(io, spec), spec)];
-  const files = readdirSync(path).filter((f) => f.endsWith('.json')).sort();
-  if (files.length === 0) throw usage(`${spec} holds no *.json proofs file`);
-  return files.map((f) => parseProofsFile(readJson(io, join(spec, f)), join(spec, f)));
+  if (!dir) return [readProofsFile(io, spec)];
+  const files = readdirSync(path).filter((f) => PROOF_FILE.test(f)).sort();
+  if (files.length === 0) throw usage(`${spec} holds no proofs file (*.json or *.proof)`);
+  return files.map((f) => readProofsFile(io, join(spec, f)));
+}
+
+/** One proofs file: JSON (first byte `{`) or a BIP-127 protobuf proof file (anything else). */
+function readProofsFile(io: Io, file: string): ProofsFile {
+  const bytes = readBinary(io, file);
+  if (looksLikeBip127File(bytes)) return parseBip127File(bytes, file);
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch (e) {
+    throw new ExitError(EXIT.usage, `${file} is not JSON: ${(e as Error).message}`);
+  }
+  return parseProofsFile(value, file);
 }
 
 /** Streams the snapshot line by line (any size), keeping the rows the proofs name, with a progress bar on stderr. */

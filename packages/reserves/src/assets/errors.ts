@@ -37,6 +37,8 @@ export type AssetFailureCode =
   | 'WRONG_MESSAGE'
   /** The BIP-127 commitment input does not commit to the binding message. */
   | 'WRONG_COMMITMENT'
+  /** A BIP-127 proof file names another block than the UTXO snapshot's. */
+  | 'WRONG_BLOCK'
   /** A claimed UTXO is not in the UTXO snapshot. */
   | 'UTXO_NOT_IN_SNAPSHOT'
   /** A claimed UTXO was created above the snapshot's block height. */

@@ -9,6 +9,7 @@ export * from './address.js';
 export * from './tx.js';
 export * from './bip322.js';
 export * from './bip127.js';
+export * from './bip127-file.js';
 export * from './legacy.js';
 export * from './utxos.js';
 export * from './proofs.js';

@@ -35,6 +35,8 @@ export interface ProofsFile {
   asset: string;
   network: BitcoinNetwork;
   message?: string;
+  /** The block the proofs are for (a BIP-127 proof file's `block_hash`, hex as written): it must be the UTXO snapshot's. */
+  blockHash?: string;
   proofs: AssetProof[];
 }
 

@@ -12,6 +12,7 @@ import { verifyManifest, type ManifestCheck } from '../verify.js';
 import { addressScript } from './address.js';
 import { signatureVariant, verifyBip322, type ClaimedInput, type UtxoLookup } from './bip322.js';
 import { verifyBip127 } from './bip127.js';
+import { sameHashEitherOrder } from './bip127-file.js';
 import { bytesOf, fromBase64, hexOf, outpointKey } from './encoding.js';
 import { AssetsError, failure, type AssetFailure, type AssetFailureCode } from './errors.js';
 import { verifyLegacy } from './legacy.js';
@@ -215,6 +216,9 @@ function verifyOne(p: AssetProof, f: ProofsFile, index: number, message: string,
   if (stated !== undefined) {
     const why = bindingProblem(stated, binding);
     if (why) return bad('WRONG_MESSAGE', why);
+  }
+  if (f.blockHash !== undefined && !sameHashEitherOrder(bytesOf(f.blockHash), bytesOf(snapshot.blockHash))) {
+    return bad('WRONG_BLOCK', `the proof file is for block ${f.blockHash}, but the UTXO snapshot is block ${snapshot.blockHash} (height ${snapshot.height})`);
   }
   if (p.type === 'bip127') {
     const r = verifyBip127(bytesOf(p.tx), message, lookup);

@@ -6,6 +6,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { p2ms, p2pkh, p2sh, p2tr, p2tr_ms, p2tr_pk, p2wpkh, p2wsh, taprootNumsKey, Transaction } from '@scure/btc-signer';
 import { RawWitness } from '@scure/btc-signer/script.js';
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { bytesEqual, concat, toHex, utf8 } from '../bytes.js';
 import { signManifest, type ManifestBody, type SignedManifest } from '../manifest.js';
 import { toSpend } from './bip322.js';
@@ -140,4 +141,37 @@ export function manifest(btcTotal: bigint, ethTotal = 5n * 10n ** 18n): SignedMa
     previous: null,
   };
   return signManifest(body, key('manifest'));
+}
+
+/** What {@link bip127File} writes: the fields of a BIP-127 `ProofOfReserves` message. */
+export interface Bip127FileFields {
+  version?: number;
+  magic?: number;
+  message?: string;
+  blockHash?: Uint8Array;
+  proofs: { tx: string; outputs?: { txid: Uint8Array; vout: number; blockHash?: Uint8Array }[] }[];
+  /** Writes more fields at the end (unknown or pending_proofs). */
+  extra?: (w: BinaryWriter) => void;
+}
+
+/** A BIP-127 proof file (protobuf), written with @bufbuild/protobuf's writer; unset fields are left out as proto3 does. */
+export function bip127File(f: Bip127FileFields): Uint8Array {
+  const w = new BinaryWriter();
+  if (f.version) w.tag(1, WireType.Varint).uint32(f.version);
+  if (f.magic) w.tag(2, WireType.Varint).uint32(f.magic);
+  if (f.message) w.tag(3, WireType.LengthDelimited).string(f.message);
+  if (f.blockHash) w.tag(4, WireType.LengthDelimited).bytes(f.blockHash);
+  for (const p of f.proofs) {
+    w.tag(5, WireType.LengthDelimited).fork();
+    w.tag(1, WireType.LengthDelimited).bytes(Uint8Array.from(Buffer.from(p.tx, 'hex')));
+    for (const o of p.outputs ?? []) {
+      w.tag(2, WireType.LengthDelimited).fork().tag(1, WireType.LengthDelimited).bytes(o.txid);
+      if (o.vout) w.tag(2, WireType.Varint).uint32(o.vout);
+      if (o.blockHash) w.tag(3, WireType.LengthDelimited).bytes(o.blockHash);
+      w.join();
+    }
+    w.join();
+  }
+  f.extra?.(w);
+  return w.finish();
 }
