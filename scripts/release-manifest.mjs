@@ -7,8 +7,8 @@
 // Usage: node scripts/release-manifest.mjs [--key <pem>] [--out <file>] [--cli <dir>]
 //   The key: --key, else $KEYGRADE_RELEASE_KEY_FILE (a path), else $KEYGRADE_RELEASE_KEY (the PEM
 //   text itself). PKCS#8 PEM, e.g. from `keygrade ceremony keygen release.pem`.
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,3 +51,7 @@ renameSync(tmp, out);
 const pub = ed25519PublicKey(secretKey);
 console.log(`Wrote ${out}: ${Object.keys(files).length} files, keygrade ${pkg.version}, signed by key ${keyId(pub)}.`);
 console.log(`Release public key (pin it in apps/cli/src/commands/verify-install.ts RELEASE_KEYS, and publish it): ${toHex(pub)}`);
+// The proof-of-reserves verifier page is published on its own: customers open it outside any install.
+const page = join(root, 'packages', 'reserves', 'dist', 'verifier.html');
+if (existsSync(page)) console.log(`Proof-of-reserves verifier page ${page}: sha256 ${createHash('sha256').update(readFileSync(page)).digest('hex')} (publish it with the release notes)`);
+else fail(`no verifier page at ${page}; run \`npm run build\` first`);

@@ -34,6 +34,12 @@ describe('the static verifier page', () => {
     assert.ok(html.includes(`default-src 'none'; script-src '${hash(script)}'; style-src '${hash(style)}'`));
   });
 
+  it('builds reproducibly: a second build has the same bytes, so the published SHA-256 can be checked by rebuilding', async () => {
+    const again = await buildVerifier();
+    assert.equal(again.sha256, createHash('sha256').update(html, 'utf8').digest('hex'));
+    assert.equal(again.html, html);
+  });
+
   it('verifies a proof exactly as the package does', () => {
     const check = pageVerifier();
     const o = check(proofText, manifestText, { publicKey: toHex(PUBLIC) });

@@ -4,6 +4,7 @@
  * files. The release script is run once as a process.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +83,9 @@ describe('keygrade verify-install', () => {
     assert.equal(s.status, 0, s.stderr);
     const pub = readFileSync(join(dir, 'rel.pub'), 'utf8').trim();
     assert.match(s.stdout, new RegExp(pub));
+    // It also prints the digest of the verifier page to publish, the file's actual SHA-256.
+    const page = readFileSync(join(ROOT, 'packages', 'reserves', 'dist', 'verifier.html'));
+    assert.match(s.stdout, new RegExp(`verifier\\.html: sha256 ${createHash('sha256').update(page).digest('hex')} \\(publish it`));
     const r = await keygrade(['verify-install', '--manifest', 'm.json', '--key', 'rel.pub'], { cwd: dir });
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /Result: installation verified\./);
