@@ -163,8 +163,8 @@ function fail(file: string, problems: Problem[]): never {
 /** Options of {@link parseSpendPolicy}. */
 export interface SpendPolicyOptions {
   /**
-   * Child indices the whitelisted descriptors may ask for in all (each its `range`, default
-   * 1,000; a multipath descriptor derives them on each branch). Default {@link MAX_WHITELIST_INDICES}.
+   * Addresses the whitelisted descriptors may ask for in all: each its `range` (default 1,000)
+   * times its multipath branches (`<0;1>` derives the range twice). Default {@link MAX_WHITELIST_INDICES}.
    * Checked on the parsed entries, before any address is derived.
    */
   maxWhitelistIndices?: number;
@@ -198,7 +198,7 @@ export function parseSpendPolicy(textIn: string, file: string, options: SpendPol
   const network = p.network;
   // Deriving costs about as much per index as a signature check: bound the work before doing it.
   const bound = options.maxWhitelistIndices ?? MAX_WHITELIST_INDICES;
-  const indices = p.whitelist.reduce((n, e) => n + (e.descriptor === undefined ? 0 : (e.range ?? DEFAULT_WHITELIST_RANGE)), 0);
+  const indices = p.whitelist.reduce((n, e) => n + (e.descriptor === undefined ? 0 : (e.range ?? DEFAULT_WHITELIST_RANGE) * multipathBranches(e.descriptor)), 0);
   if (indices > bound) fail(file, [problem(['whitelist'], `the descriptors ask for ${indices} derived addresses in all; at most ${bound} are checked${options.boundHint ? ` ${options.boundHint}` : ''}; lower their range`)]);
 
   const whitelist: WhitelistDestination[] = [];
@@ -254,6 +254,17 @@ export function parseSpendPolicy(textIn: string, file: string, options: SpendPol
     timeWindow,
     fees: p.fees ? { maxAbsolute: p.fees.max_absolute, maxFeerate: p.fees.max_feerate, maxPercent: p.fees.max_percent } : undefined,
   };
+}
+
+/**
+ * How many branches a descriptor derives on (BIP 389): the most elements of any `<a;b;…>` group,
+ * 1 without one. Read from the text before parsing, so the bound holds for any descriptor;
+ * a malformed group still counts (the parse then refuses the descriptor).
+ */
+export function multipathBranches(descriptor: string): number {
+  let most = 1;
+  for (const m of descriptor.matchAll(/<([^<>]*)>/g)) most = Math.max(most, m[1]!.split(';').length);
+  return most;
 }
 
 /** Every output script of a descriptor over `range` indices of each multipath branch. */

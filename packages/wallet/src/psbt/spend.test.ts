@@ -280,6 +280,12 @@ describe('spend policy and history files', () => {
     assert.deepEqual(bounded(flow(3, 501)), ['whitelist: the descriptors ask for 1503 derived addresses in all; at most 1500 are checked here; lower their range']);
     assert.deepEqual(bounded(block([undefined, 500])), []);
     assert.equal(parseSpendPolicy(flow(3, 2), 'p.yaml', { maxWhitelistIndices: 6 }).whitelist.length, 3);
+    // A multipath descriptor derives its range on every branch: <0;1> counts twice, <0;1;2> three times.
+    const multi = (branches: string, range: number) => `version: 1\nwhitelist:\n  - label: m\n    descriptor: wpkh(${partner.publicExtendedKey}/${branches}/*)\n    range: ${range}\n`;
+    assert.deepEqual(bounded(multi('<0;1>', 751)), ['whitelist: the descriptors ask for 1502 derived addresses in all; at most 1500 are checked here; lower their range']);
+    assert.deepEqual(bounded(multi('<0;1;2>', 500)), []);
+    assert.deepEqual(bounded(multi('<0;1;2>', 501)), ['whitelist: the descriptors ask for 1503 derived addresses in all; at most 1500 are checked here; lower their range']);
+    assert.equal(parseSpendPolicy(multi('<0;1>', 3), 'p.yaml', { maxWhitelistIndices: 6 }).whitelist[0]!.scripts.size, 6);
   });
 
   it('names the field path and line of every problem', () => {
