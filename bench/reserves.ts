@@ -1,10 +1,10 @@
 /**
  * Proof-of-reserves benchmark (issue 9, item 8).
  *
- *   node --import tsx --conditions=keygrade-source bench/reserves.ts [accounts] [--rounds=N] [--workers=N] [--csv] [--sequential] [--stream [--dir=<scratch>]] [--skip-baseline]
+ *   node --import tsx --conditions=keygrade-source bench/reserves.ts [accounts] [--rounds=N] [--workers=N] [--csv] [--sequential] [--stream] [--dir=<scratch>] [--no-store] [--block=N] [--skip-baseline]
  *
- * Builds a synthetic snapshot of N accounts × 4 assets the way `keygrade por build` does
- * (worker threads with node:crypto SHA-256, levels streamed out, not kept) and, in the same run,
+ * Builds a synthetic snapshot of N accounts × 4 assets the way `keygrade por build` does without
+ * proof files (worker threads, the native module when built, levels not kept) and, in the same run,
  * times the baseline: raw SHA-256 over the same number of messages of the same sizes on one
  * thread and split over the worker threads; the faster of the two is the hashing limit. The
  * in-memory build and the baselines run --rounds times (default 3), alternating; the summary
@@ -20,12 +20,20 @@
  * being written into the table directly. With --stream the build streams to disk (`por build --stream`):
  * the spill file, bucket files and store go to a scratch folder (default: the OS temp folder), removed
  * at the end; the peak RSS then shows the bounded memory.
+ * What the in-memory build's time includes: like `por build`, it writes every level to a nodes.bin
+ * in a scratch folder (--dir, default the OS temp folder; removed after each round, so the page
+ * cache's dirty pages are dropped, not flushed) through `nodesFd`: the workers write the levels of
+ * the blocks they hash (block mode, ParallelTreeOptions.blockLeaves), the main thread the levels
+ * above. Not included, as in the CLI's "hashing" time: reading the accounts file (ingest is timed
+ * apart), fsync, and the other store files (salts.bin, leaves.bin, ids, lookup.bin). --no-store
+ * writes no level anywhere (hashing only: less work than the CLI does). --block=N sets the block
+ * size in leaves (1: no block mode, whole levels in shared memory, the build before 2026-12-06 16:00).
  * Like `keygrade por build`, the benchmark runs itself again with glibc's transparent huge pages
  * for malloc (apps/cli/bin/hugepages.js); `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` measures without.
  */
 import { hash as nodeHash } from 'node:crypto';
 import { availableParallelism, cpus } from 'node:os';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLiabilitiesTreeParallel, buildStreaming, NATIVE_PATH, nativeHashing, nativeStatus, SpillAccounts } from '@keygrade/reserves/node';
@@ -220,6 +228,9 @@ const nodes = sizes.slice(1).reduce((a, b) => a + b, 0);
 const workers = Math.max(1, Number(args.find((a) => a.startsWith('--workers='))?.slice(10)) || availableParallelism());
 const uidLen = UID_TAG.length + 32 + idOf(0).length;
 const sequential = args.includes('--sequential');
+const noStore = args.includes('--no-store');
+const blockArg = args.find((a) => a.startsWith('--block='));
+const blockLeaves = blockArg === undefined ? undefined : Number(blockArg.slice(8));
 // Rounds: this VM's speed drifts by up to 1.7x within minutes, so by default the in-memory build
 // and both baselines run three times, alternating, and the summary compares the best of each.
 const rounds = streaming || sequential ? 1 : Math.max(1, Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3));
@@ -249,6 +260,7 @@ for (let round = 1; round <= rounds; round++) {
   t0 = process.hrtime.bigint();
   let storeBytes = 0;
   let tLeaves = Number.NaN;
+  let built: { wall: number; cpu: NodeJS.CpuUsage } | undefined;
   if (table instanceof SpillAccounts) {
     try {
       tree = await buildStreaming(table, { storeDir: join(scratch, 'store'), workDir: join(scratch, 'work'), workers });
@@ -258,22 +270,34 @@ for (let round = 1; round <= rounds; round++) {
       rmSync(scratch, { recursive: true, force: true });
     }
   } else {
-    tree = await buildLiabilitiesTreeParallel(table, {
-      workers,
-      keepLevels: false,
-      releaseBalances: !sequential,
-      onLevel: (l, r) => {
-        if (l === 0) tLeaves = seconds(t0);
-        sink ^= r[0]!;
-      },
-    });
+    // As `por build` without proof files: nodes.bin written through its descriptor (see the top of this file).
+    const dir = noStore ? '' : mkdtempSync(join(args.find((a) => a.startsWith('--dir='))?.slice(6) ?? tmpdir(), 'kg-por-bench-'));
+    const fd = noStore ? undefined : openSync(join(dir, 'nodes.bin'), 'w');
+    try {
+      tree = await buildLiabilitiesTreeParallel(table, {
+        workers,
+        keepLevels: false,
+        releaseBalances: !sequential,
+        ...(fd !== undefined ? { nodesFd: fd } : {}),
+        ...(blockLeaves !== undefined ? { blockLeaves } : {}),
+        // The whole-level path (--block=1) hands out level 0 as one array: time it.
+        ...(blockLeaves === 1 ? { onLevel: (l: number, r: Uint8Array) => void (l === 0 ? (tLeaves = seconds(t0)) : (sink ^= r[0]!)) } : {}),
+      });
+      // The build ends here: closing and deleting the scratch nodes.bin (the CLI keeps it) is not timed.
+      built = { wall: seconds(t0), cpu: process.cpuUsage(cpu0) };
+      if (fd !== undefined) storeBytes = statSync(join(dir, 'nodes.bin')).size;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   }
-  const tBuild = seconds(t0);
-  const cpu = process.cpuUsage(cpu0);
+  const tBuild = built?.wall ?? seconds(t0);
+  const cpu = built?.cpu ?? process.cpuUsage(cpu0);
   const cpuBuild = (cpu.user + cpu.system) / 1e6;
   // The peak of the first round: later rounds may still hold the garbage of earlier ones.
   if (round === 1) rss = process.resourceUsage().maxRSS;
   console.log(`build       ${tBuild.toFixed(2)} s wall, ${cpuBuild.toFixed(2)} s CPU on ${workers} worker threads (${n.toLocaleString('en-US')} uid + ${leafCount.toLocaleString('en-US')} leaf + ${nodes.toLocaleString('en-US')} node hashes, height ${tree.height})`);
+  if (!streaming) console.log(`            ${noStore ? 'levels written nowhere (--no-store: hashing only)' : `nodes.bin written (${(storeBytes / 2 ** 30).toFixed(2)} GiB, as por build without proof files)`}; ${blockLeaves === 1 ? 'whole levels in shared memory (--block=1)' : `block mode, blocks of up to ${blockLeaves ?? 'the default'} leaves`}`);
   if (!Number.isNaN(tLeaves)) console.log(`            ${tLeaves.toFixed(2)} s to the hashed leaves (plan and shuffle on the main thread, then salts, uid and leaf hashes), ${(tBuild - tLeaves).toFixed(2)} s for the levels above`);
   if (round === 1) console.log(`peak RSS    ${mb(rss)} after ingest + build${streaming ? ` (streaming to disk; store ${(storeBytes / 2 ** 30).toFixed(2)} GiB, written and removed)` : ''}`);
   console.log(`total       ${(tIngest + tBuild).toFixed(2)} s ingest + build (${Math.round(n / (tIngest + tBuild)).toLocaleString('en-US')} accounts/s)`);

@@ -167,33 +167,36 @@ static int get_leaf_ctx(napi_env env, napi_value snapshot, napi_value tag, leaf_
 
 /*
  * leaves(records, salts, leafAccount, accounts, chunks, chunkShift, ids, idOffsets, pads, padStart,
- *        snapshotId, uidTag, assets, from, to) -> padding leaves used
+ *        snapshotId, uidTag, assets, from, to, recordBase) -> padding leaves used
  *
- * The in-memory build's 'leaves' job, over leaves [from, to) in leaf order (all indexes absolute):
- * leaf p belongs to account leafAccount[p] when that is below `accounts`, else it is a padding leaf
- * whose uid hash is the next 32 bytes of `pads` (from 32-byte slot padStart on). When `chunks` (an
- * array of Uint8Arrays, the account table's balance chunks of 2^chunkShift accounts) is not empty,
- * an account's balances are copied from it into its record first; otherwise they are already there.
- * The leaf hash goes into the first 32 bytes of record p.
+ * The in-memory build's 'leaves' job, over leaves [from, to) in leaf order (indexes absolute but
+ * for `records`): leaf p belongs to account leafAccount[p] when that is below `accounts`, else it is
+ * a padding leaf whose uid hash is the next 32 bytes of `pads` (from 32-byte slot padStart on).
+ * Leaf p's record is record p - recordBase of `records` (0: the whole level; the leaf index of a
+ * block's first leaf: a block's scratch buffer). When `chunks` (an array of Uint8Arrays, the
+ * account table's balance chunks of 2^chunkShift accounts) is not empty, an account's balances are
+ * copied from it into its record first, and a padding leaf's are set to zero; otherwise they are
+ * already there. The leaf hash goes into the first 32 bytes of the record.
  */
 static napi_value leaves(napi_env env, napi_callback_info info) {
-  napi_value a[15];
-  if (!get_args(env, info, 15, a)) return NULL;
+  napi_value a[16];
+  if (!get_args(env, info, 16, a)) return NULL;
   span_t records, salts, ids, pads;
   const uint32_t *leaf_account, *offsets;
   size_t leaf_count, offset_count;
-  uint32_t n, shift, pad_start, k, from, to;
+  uint32_t n, shift, pad_start, k, from, to, rbase;
   leaf_ctx_t c;
   if (!get_span(env, a[0], &records, "records must be a typed array") || !get_span(env, a[1], &salts, "salts must be a typed array") ||
       !get_u32s(env, a[2], &leaf_account, &leaf_count, "leafAccount must be a Uint32Array") || !get_u32(env, a[3], &n, "accounts must be a whole number") ||
       !get_u32(env, a[5], &shift, "chunkShift must be a whole number") || !get_span(env, a[6], &ids, "ids must be a typed array") ||
       !get_u32s(env, a[7], &offsets, &offset_count, "idOffsets must be a Uint32Array") || !get_span(env, a[8], &pads, "pads must be a typed array") ||
       !get_u32(env, a[9], &pad_start, "padStart must be a whole number") || !get_leaf_ctx(env, a[10], a[11], &c) || !get_assets(env, a[12], &k) ||
-      !get_u32(env, a[13], &from, "from must be a whole number") || !get_u32(env, a[14], &to, "to must be a whole number"))
+      !get_u32(env, a[13], &from, "from must be a whole number") || !get_u32(env, a[14], &to, "to must be a whole number") ||
+      !get_u32(env, a[15], &rbase, "recordBase must be a whole number"))
     return NULL;
   const size_t bal = 16 * (size_t)k, r = 32 + bal;
-  if (from > to || to > leaf_count) return fail(env, "leaf range out of bounds"), NULL;
-  if ((size_t)to * r > records.bytes) return fail(env, "records too short for the leaf range"), NULL;
+  if (from > to || to > leaf_count || rbase > from) return fail(env, "leaf range out of bounds"), NULL;
+  if ((size_t)(to - rbase) * r > records.bytes) return fail(env, "records too short for the leaf range"), NULL;
   if ((size_t)to * 32 > salts.bytes) return fail(env, "salts too short for the leaf range"), NULL;
   if ((size_t)n + 1 > offset_count) return fail(env, "idOffsets must hold accounts + 1 entries"), NULL;
   if (shift < 1 || shift > 30) return fail(env, "chunkShift must be 1 to 30"), NULL;
@@ -232,7 +235,11 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
     uint32_t touch = 0;
     for (uint32_t i = 0; i < m; i++) {
       const uint32_t acc = acc_b[i];
-      if (acc >= n) continue;
+      if (acc >= n) {
+        /* A padding leaf has zero balances (the records may be a reused scratch buffer). */
+        if (chunk_count > 0) memset(records.data + (size_t)(first + i - rbase) * r + 32, 0, bal);
+        continue;
+      }
       if (start_b[i] > end_b[i] || end_b[i] > ids.bytes) {
         problem = "an id offset is out of bounds";
         break;
@@ -244,13 +251,13 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
           problem = "an account's balances are out of the chunks";
           break;
         }
-        memcpy(records.data + (size_t)(first + i) * r + 32, chunk[ci].data + (size_t)(acc & mask) * bal, bal);
+        memcpy(records.data + (size_t)(first + i - rbase) * r + 32, chunk[ci].data + (size_t)(acc & mask) * bal, bal);
       }
     }
     sink ^= touch;
     for (uint32_t i = 0; i < m && problem == NULL; i++) {
       const uint32_t p = first + i;
-      uint8_t *rec = records.data + (size_t)p * r;
+      uint8_t *rec = records.data + (size_t)(p - rbase) * r;
       const uint8_t *salt = salts.data + (size_t)p * 32;
       if (acc_b[i] >= n) {
         if ((pad + 1) * 32 > pads.bytes) {

@@ -40,7 +40,9 @@ export interface TreeOptions {
   /**
    * Called with each finished level (0 = leaves), e.g. to stream it to disk. With `keepLevels: false`
    * the parallel builder writes level l + 2 into the memory of level l once this call for level l has
-   * returned, or the promise it returned has settled: use or copy `records` by then.
+   * returned, or the promise it returned has settled: use or copy `records` by then. A consumer of
+   * whole levels keeps the parallel builder from its block mode; to stream the levels to a file, give
+   * it the file instead (`nodesFd` of ParallelTreeOptions).
    */
   onLevel?: (level: number, records: Uint8Array, count: number) => unknown;
   /** Keep every level in memory so proofs can be taken from the tree (default true). */
@@ -222,6 +224,12 @@ export function planTree(
      * with hashing.
      */
     leaveDraws?: boolean;
+    /**
+     * Allocate the leaf records (default). A parallel builder that hashes the leaves block by block
+     * in scratch memory passes false: `leaves` is then empty (only with `gatherBalances` and
+     * `placePaddingUids` false, which write into it).
+     */
+    allocateLeaves?: boolean;
   } = {},
   allocate: (bytes: number) => Uint8Array = (b) => new Uint8Array(b),
 ): TreePlan {
@@ -236,7 +244,8 @@ export function planTree(
   for (let p = 0; p < leafCount; p++) leafAccount[p] = p;
   const salts = allocate(leafCount * 32);
   const r = HASH_BYTES + accounts.balanceBytes;
-  const leaves = allocate(leafCount * r);
+  if (options.allocateLeaves === false && (options.gatherBalances !== false || options.placePaddingUids !== false)) throw new RangeError('allocateLeaves: false needs gatherBalances and placePaddingUids false');
+  const leaves = options.allocateLeaves === false ? new Uint8Array(0) : allocate(leafCount * r);
   if (leave) {
     // Nothing gathered and nothing released: the balances go into the leaves after the shuffle.
     return { snapshotId, leafCount, height, sizes: levelSizes(leafCount, height), leafAccount, salts, leaves };

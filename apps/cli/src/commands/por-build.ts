@@ -147,7 +147,17 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
       onProgress: (done: number, total: number) => bar.update(done, total),
     };
     const parallel = workers !== 0 && table.count >= PARALLEL_FROM;
-    const tree = parallel ? await buildLiabilitiesTreeParallel(table, { ...options, ...(workers !== undefined ? { workers } : {}) }) : buildLiabilitiesTree(table, options);
+    // On worker threads the builder writes nodes.bin itself, with positioned writes: without proof
+    // files (levels not kept) each worker writes the levels of the blocks it hashes, and no whole
+    // level exists in memory (ParallelTreeOptions.blockLeaves).
+    const { onLevel, ...rest } = options;
+    const tree = parallel
+      ? await buildLiabilitiesTreeParallel(table, { ...rest, nodesFd: files.fd('nodes.bin'), ...(workers !== undefined ? { workers } : {}) }).catch((e: unknown) => {
+          // A failed write of nodes.bin (a full disk) reads like any other store write failure.
+          if ((e as NodeJS.ErrnoException).syscall === 'write') throw new ExitError(EXIT.usage, `cannot write the store: ${(e as Error).message.split('\n')[0]!}`);
+          throw e;
+        })
+      : buildLiabilitiesTree(table, { ...rest, onLevel });
     bar.done();
     timings.hashSeconds = (performance.now() - started) / 1000 - timings.readSeconds;
     const manifest = signManifest(manifestBody(tree, { time, ...(values.label ? { label: values.label as string } : {}), ...(previous ? { previous } : {}) }), secretKey);
@@ -275,8 +285,7 @@ class Files {
   constructor(private readonly dir: string) {}
   /** Queues a write; the promise settles (never rejects) once `bytes` is no longer needed. */
   write(file: StoreFile | 'store.json', bytes: Uint8Array): Promise<void> {
-    let q = this.queues.get(file);
-    if (q === undefined) this.queues.set(file, (q = { fd: openSync(join(this.dir, file), 'w', 0o600), done: Promise.resolve() }));
+    const q = this.queue(file);
     const fd = q.fd;
     q.done = q.done.then(async () => {
       for (let o = 0; o < bytes.length && !this.failure; ) o += await new Promise<number>((res, rej) => fsWrite(fd, bytes, o, bytes.length - o, null, (e, n) => (e ? rej(e) : res(n))));
@@ -284,6 +293,15 @@ class Files {
       this.failure ??= e;
     });
     return q.done;
+  }
+  /** The file's descriptor, for a writer of its own (positioned writes; not mixed with `write`). Synced and closed with the rest. */
+  fd(file: StoreFile): number {
+    return this.queue(file).fd;
+  }
+  private queue(file: StoreFile | 'store.json'): { fd: number; done: Promise<void> } {
+    let q = this.queues.get(file);
+    if (q === undefined) this.queues.set(file, (q = { fd: openSync(join(this.dir, file), 'w', 0o600), done: Promise.resolve() }));
+    return q;
   }
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.done));

@@ -227,18 +227,25 @@ describe('keygrade por', () => {
     assert.ok(!existsSync(join(dir, 'e')));
   });
 
-  it('builds 60,000 accounts on worker threads and serves a proof that verifies', async () => {
+  it('builds 60,000 accounts on worker threads and serves a proof that verifies, with proof files and without (block mode)', async () => {
     const rows = Array.from({ length: 60_000 }, (_, i) => `u${i},${i % 7}.5,${i}`);
     const dir = await setup(`id,BTC,ETH\n${rows.join('\n')}\n`);
-    const b = await keygrade(['por', 'build', 'accounts.csv', '--assets', 'BTC:8,ETH:18', '-o', 'snap', '--workers', '2', '--json'], { cwd: dir });
-    assert.equal(b.code, 0, b.stderr);
-    const s = JSON.parse(b.stdout) as { leafCount: number; proofFiles: number; totals: { units: string }[] };
-    assert.equal(s.leafCount, 61_440);
-    assert.equal(s.totals[1]!.units, (BigInt(59_999 * 60_000 / 2) * 10n ** 18n).toString());
-    write(dir, 'p.json', (await keygrade(['por', 'proof', 'snap', 'u31337'], { cwd: dir })).stdout);
-    const v = await keygrade(['por', 'verify-proof', 'p.json', '--manifest', 'snap/manifest.json', '--pubkey', 'por-signing-key.pub'], { cwd: dir });
-    assert.equal(v.code, 0, v.stdout);
-    assert.match(v.stdout, /BTC {2}5\.5\n {2}ETH {2}31337\n/);
+    // Without proof files no level is kept, and the workers hash whole blocks and write their levels to nodes.bin themselves.
+    for (const [out, extra] of [['snap', []], ['blocks', ['--proof-files', 'no']]] as const) {
+      const b = await keygrade(['por', 'build', 'accounts.csv', '--assets', 'BTC:8,ETH:18', '-o', out, '--workers', '2', '--json', ...extra], { cwd: dir });
+      assert.equal(b.code, 0, b.stderr);
+      const s = JSON.parse(b.stdout) as { leafCount: number; proofFiles: number; totals: { units: string }[] };
+      assert.equal(s.leafCount, 61_440);
+      assert.equal(s.totals[1]!.units, (BigInt(59_999 * 60_000 / 2) * 10n ** 18n).toString());
+      assert.equal(existsSync(join(dir, out, 'proofs')), extra.length === 0, out);
+      for (const [user, expected] of [['u31337', /BTC {2}5\.5\n {2}ETH {2}31337\n/], ['u0', /BTC {2}0\.5\n {2}ETH {2}0\n/], ['u59999', /BTC {2}2\.5\n {2}ETH {2}59999\n/]] as const) {
+        write(dir, 'p.json', (await keygrade(['por', 'proof', out, user], { cwd: dir })).stdout);
+        const v = await keygrade(['por', 'verify-proof', 'p.json', '--manifest', `${out}/manifest.json`, '--pubkey', 'por-signing-key.pub'], { cwd: dir });
+        assert.equal(v.code, 0, `${out} ${user}: ${v.stdout}`);
+        assert.match(v.stdout, expected);
+      }
+    }
+    assert.equal(readFileSync(join(dir, 'blocks', 'store', 'nodes.bin')).length, readFileSync(join(dir, 'snap', 'store', 'nodes.bin')).length, 'the same store layout');
   });
 
   it('refuses a missing key, a bad --assets, an unknown format and an existing output folder', async () => {

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { toHex } from '../bytes.js';
 import { ReservesError } from '../errors.js';
-import { buildLiabilitiesTree, hashLevelRange } from '../tree.js';
+import { buildLiabilitiesTree, hashLevelRange, type LiabilitiesTree } from '../tree.js';
+import { emitStoreIndex, ProofStore, storeMeta, type StoreFile } from '../store.js';
 import { AccountTable } from '../accounts.js';
 import { ASSETS, seeded, table } from '../test-util.js';
 import { manifestBody } from '../manifest.js';
 import { verifyInclusion } from '../verify.js';
-import { buildLiabilitiesTreeParallel } from './parallel.js';
+import { buildLiabilitiesTreeParallel, type ParallelTreeOptions } from './parallel.js';
 import { HASHING_MODES } from './test-modes.js';
 
 for (const m of HASHING_MODES) {
@@ -140,3 +144,93 @@ for (const m of HASHING_MODES) {
     assert.equal(Math.max(...seen), t.count + tree.leafCount + tree.levels!.slice(1).reduce((n, l) => n + l.length / r, 0), 'progress counts every hash');
   });
 }
+
+/** Builds with `nodesFd` set to a fresh file; resolves with the tree and the file's bytes. */
+async function withNodesFile(accounts: AccountTable, options: ParallelTreeOptions): Promise<{ tree: LiabilitiesTree; nodes: Buffer }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kg-par-'));
+  const fd = openSync(join(dir, 'nodes.bin'), 'w');
+  try {
+    const tree = await buildLiabilitiesTreeParallel(accounts, { ...options, nodesFd: fd });
+    return { tree, nodes: readFileSync(join(dir, 'nodes.bin')) };
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The store's nodes.bin of a tree with kept levels: its levels one after the other. */
+const nodesOf = (tree: LiabilitiesTree) => Buffer.concat(tree.levels!);
+
+for (const m of HASHING_MODES) {
+  for (const [name, rows, assets, opts] of [
+    ['blocks of 64 leaves, several a job', 5000, 2, { blockLeaves: 64, jobSize: 256 }],
+    ['blocks of 2 leaves', 700, 2, { blockLeaves: 2, jobSize: 8 }],
+    ['default blocks (the leaf count allows 2^9), four assets, padding in every block', 3600, 4, { jobSize: 1024, stageSize: 5 }],
+    ['one block for the whole tree, fixed height', 1000, 2, { blockLeaves: 1 << 20, height: 14, minLeaves: 3000 }],
+  ] as const) {
+    test(`[${m.name}] block mode (${name}) gives the portable build's root, salts and nodes.bin byte for byte, as does the whole-level path`, { skip: m.skip }, async () => {
+      const as = assets === 4 ? [...ASSETS, { symbol: 'USDT', decimals: 6 }, { symbol: 'SOL', decimals: 9 }] : ASSETS;
+      const data: [string, bigint[]][] = Array.from({ length: rows }, (_, i) => [`b${i}`, as.map((_, a) => BigInt((i * 7919 + a * 104729) % 1_000_003) << BigInt(20 * a))]);
+      const t = table(data, as, { shared: true });
+      const shape = { ...('height' in opts ? { height: opts.height, minLeaves: opts.minLeaves } : {}) };
+      const seq = buildLiabilitiesTree(table(data, as), { random: seeded(name), ...shape });
+      let progress = 0;
+      const block = await withNodesFile(t, { native: m.native, random: seeded(name), workers: 2, keepLevels: false, onProgress: (d) => (progress = d), ...opts });
+      // The whole-level path: levels kept, written as they are finished.
+      const whole = await withNodesFile(t, { native: m.native, random: seeded(name), workers: 2, ...opts, blockLeaves: 1 });
+      assert.equal(toHex(block.tree.root), toHex(seq.root));
+      assert.deepEqual(block.tree.totals, seq.totals);
+      assert.equal(block.tree.levels, undefined);
+      assert.ok(Buffer.from(block.tree.salts).equals(Buffer.from(seq.salts)), 'same salts');
+      assert.deepEqual(block.tree.leafAccount, seq.leafAccount);
+      assert.ok(block.nodes.equals(nodesOf(seq)), 'block mode writes the portable levels');
+      assert.ok(whole.nodes.equals(nodesOf(seq)), 'the whole-level path writes them too');
+      assert.equal(progress, t.count + seq.levels!.reduce((n, l) => n + l.length / seq.recordBytes, 0), 'progress counts every hash');
+    });
+  }
+
+  test(`[${m.name}] block mode with the platform CSPRNG (salts drawn on the workers, shuffle running): the store it writes serves proofs that verify`, { skip: m.skip }, async () => {
+    const data: [string, bigint[]][] = Array.from({ length: 2500 }, (_, i) => [`w-${i}`, [BigInt(i), (1n << 100n) + BigInt(i)]]);
+    const t = table(data, ASSETS, { shared: true });
+    const { tree, nodes } = await withNodesFile(t, { native: m.native, workers: 2, keepLevels: false, blockLeaves: 32, jobSize: 96, stageSize: 11 });
+    const files = new Map<StoreFile, Buffer>([['nodes.bin', nodes]]);
+    const parts = new Map<StoreFile, Uint8Array[]>();
+    emitStoreIndex(tree, (f, b) => parts.set(f, [...(parts.get(f) ?? []), b.slice()]));
+    for (const [f, p] of parts) files.set(f, Buffer.concat(p));
+    const store = new ProofStore(storeMeta(tree), (f, o, n) => files.get(f)!.subarray(o, o + n));
+    const manifest = manifestBody(tree, { time: new Date('2026-12-06T00:00:00Z') });
+    assert.deepEqual(tree.totals, [data.reduce((s, r) => s + r[1][0]!, 0n), data.reduce((s, r) => s + r[1][1]!, 0n)]);
+    for (const [id, b] of data.filter((_, i) => i % 97 === 0)) {
+      const proof = store.proofFor(id);
+      assert.deepEqual(proof.balances, b.map(String));
+      assert.equal(verifyInclusion(proof, manifest), undefined, id);
+    }
+    const salts = new Set(data.map(([id]) => store.proofFor(id).salt));
+    assert.equal(salts.size, data.length, 'one distinct salt per account');
+  });
+
+  test(`[${m.name}] block mode reports overflow inside a block and above the blocks`, { skip: m.skip }, async () => {
+    // Inside: two accounts of 2^127 in most blocks of 4 leaves. Above: 2^125 each, so that only sums of 8 or more leaves overflow.
+    for (const [big, blockLeaves] of [[1n << 127n, 4], [1n << 125n, 4]] as const) {
+      const rows: [string, bigint[]][] = Array.from({ length: 64 }, (_, i) => [`a${i}`, [1n, big]]);
+      const t = table(rows, ASSETS, { shared: true });
+      await assert.rejects(buildLiabilitiesTreeParallel(t, { native: m.native, random: seeded(2), workers: 2, keepLevels: false, blockLeaves, jobSize: 8 }), (e: unknown) => e instanceof ReservesError && e.code === 'RESERVES_OVERFLOW' && /ETH/.test(e.message));
+    }
+  });
+}
+
+test('a nodes file that cannot be written fails the build with the write error, in block mode and with whole levels', async () => {
+  const rows: [string, bigint[]][] = Array.from({ length: 600 }, (_, i) => [`f${i}`, [BigInt(i), 1n]]);
+  const t = table(rows, ASSETS, { shared: true });
+  const dir = mkdtempSync(join(tmpdir(), 'kg-par-'));
+  const fd = openSync(join(dir, 'nodes.bin'), 'w');
+  closeSync(openSync(join(dir, 'x'), 'w'));
+  const readOnly = openSync(join(dir, 'x'), 'r');
+  try {
+    for (const keepLevels of [false, true]) await assert.rejects(buildLiabilitiesTreeParallel(t, { workers: 2, keepLevels, blockLeaves: 16, nodesFd: readOnly }), (e: unknown) => (e as NodeJS.ErrnoException).code === 'EBADF' && (e as NodeJS.ErrnoException).syscall === 'write', `keepLevels ${keepLevels}`);
+  } finally {
+    closeSync(fd);
+    closeSync(readOnly);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,13 +1,21 @@
 /**
- * Node-only: builds the liabilities tree with worker threads over shared memory (node:crypto
- * SHA-256 in every worker). Same inputs, same random draws, same tree as the portable
- * `buildLiabilitiesTree`; only the hashing is spread over the cores.
+ * Node-only: builds the liabilities tree with worker threads over shared memory (the native
+ * module's SHA-256 in every worker, or node:crypto's). Same inputs, same random draws, same tree as
+ * the portable `buildLiabilitiesTree`; only the hashing is spread over the cores.
+ *
+ * Block mode (levels not kept, no consumer of whole levels, a shared account table): each worker
+ * hashes whole subtrees of `blockLeaves` leaves in a scratch buffer it reuses, writes their levels
+ * to the nodes file itself (`nodesFd`), and hands only the subtrees' roots to shared memory. The
+ * full leaf level (1 GB at 10 M accounts × 4 assets) and the levels just above it are never
+ * allocated: on the 2-vCPU VM of docs/benchmarks.md, first touching fresh memory costs about 1.7 s
+ * of CPU per GiB (decision 265).
  */
 import { hash as nodeHash } from 'node:crypto';
+import { write as fsWrite } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MAX_ID_BYTES, type AccountTable } from '../accounts.js';
 import { AMOUNT_BYTES, HASH_BYTES, UID_TAG, type Sha256 } from '../hash.js';
-import { checkOverflow, hashLevelRange, LiabilitiesTree, planTree, type TreeOptions } from '../tree.js';
+import { checkOverflow, hashLevelRange, LiabilitiesTree, planTree, treeShape, type TreeOptions } from '../tree.js';
 import { nativeForWorkers } from './native.js';
 import { JOB, JobQueue, Pool, ranges, shared, type Job } from './pool.js';
 import { cryptoRandom, RandomStream, shuffle } from '../random.js';
@@ -27,6 +35,23 @@ export interface ParallelTreeOptions extends Omit<TreeOptions, 'hash'> {
    * KEYGRADE_NATIVE=0), false never, true requires it. Same tree either way.
    */
   native?: boolean;
+  /**
+   * A file descriptor open for writing: every level's records are written to it in the store's
+   * nodes.bin layout (level 0 from byte 0, each level right after the one below), with positioned
+   * writes. In block mode (below) the workers write the levels of their blocks as they hash them;
+   * otherwise whole levels are written in the background as they are finished. The build resolves
+   * once every write is done; nothing is synced or closed.
+   */
+  nodesFd?: number;
+  /**
+   * Block mode: with `keepLevels: false`, no `onLevel` (no consumer of whole levels) and a shared
+   * account table, each worker job hashes whole blocks of this many leaves (a power of two; fewer
+   * when the leaf count is not a multiple of it) in a scratch buffer of its own, levels included,
+   * and only the blocks' roots reach shared memory: no full leaf level or lower level exists
+   * (default 2^13; rounded down to a power of two). Same draws, same tree, same `nodesFd` bytes as
+   * without it. 1 turns it off.
+   */
+  blockLeaves?: number;
 }
 
 /** Leaves per sub-batch of a 'leaves' job: their table reads first, then their hashing. */
@@ -34,6 +59,47 @@ const STAGE = 1024;
 
 /** Levels of fewer nodes are hashed on the main thread (a job's round trip costs more than their hashing). */
 const MIN_WORKER_LEVEL = 1024;
+
+/** Leaves of a block in block mode: its leaf records (768 KiB with 4 assets) stay in a core's 1 MiB L2 cache. */
+const BLOCK = 1 << 13;
+
+/** log2 of the block size for `leafCount` leaves: the largest power of two up to `most` that divides it. */
+function blockDepth(leafCount: number, most: number): number {
+  let d = 0;
+  while (2 ** (d + 1) <= most && leafCount % 2 ** (d + 1) === 0) d++;
+  return d;
+}
+
+/**
+ * Writes whole levels at their offsets in the nodes file, in the background; `done` resolves once
+ * all are written, or rejects with the first failure.
+ */
+function levelWriter(fd: number, recordBytes: number, sizes: number[]): { write: (level: number, records: Uint8Array, count: number) => Promise<void>; done: () => Promise<void> } {
+  const at = levelOffsets(sizes, recordBytes);
+  const pending: Promise<void>[] = [];
+  let failure: Error | undefined;
+  const writeAll = async (records: Uint8Array, position: number): Promise<void> => {
+    for (let o = 0; o < records.length; ) o += await new Promise<number>((res, rej) => fsWrite(fd, records, o, records.length - o, position + o, (e, n) => (e ? rej(e) : res(n))));
+  };
+  return {
+    write: (level, records, count) => {
+      const p = writeAll(records.subarray(0, count * recordBytes), at[level]!).catch((e: Error) => void (failure ??= e));
+      pending.push(p);
+      return p;
+    },
+    done: async () => {
+      await Promise.all(pending);
+      if (failure) throw failure;
+    },
+  };
+}
+
+/** The byte offset of every level in the nodes file (level 0 first). */
+function levelOffsets(sizes: number[], recordBytes: number): number[] {
+  const at = [0];
+  for (let l = 1; l < sizes.length; l++) at.push(at[l - 1]! + sizes[l - 1]! * recordBytes);
+  return at;
+}
 
 /** For a table in private memory: its ids copied to shared memory, and no balances (they are already in the leaves). */
 function sharedIdsOnly(accounts: AccountTable): { chunks: ArrayBufferLike[]; chunkShift: number; ids: ArrayBufferLike; idOffsets: ArrayBufferLike; count: number } {
@@ -56,9 +122,15 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
   // slots it has made final, and each worker draws the salts and padding uids of its leaves just
   // before hashing them. A given random source draws everything here first, in the portable order.
   const draw = options.random === undefined;
-  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, leaveDraws: draw }, shared);
+  const keep = options.keepLevels ?? true;
+  // Block mode needs the balances in the shared table: a private one's are gathered into the leaf records by planTree.
+  const depth = !keep && options.onLevel === undefined && table ? blockDepth(treeShape(accounts.count, options).leafCount, options.blockLeaves ?? BLOCK) : 0;
+  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, leaveDraws: draw, allocateLeaves: depth === 0 }, shared);
   const k = accounts.assets.length;
   const r = HASH_BYTES + AMOUNT_BYTES * k;
+  const writer = options.nodesFd === undefined ? undefined : levelWriter(options.nodesFd, r, plan.sizes);
+  // Level `depth` (the blocks' roots; the leaves without block mode) is the first level in shared memory.
+  const bottom = depth > 0 ? shared(plan.sizes[depth]! * r) : plan.leaves;
   const source = table ?? sharedIdsOnly(accounts);
   const totalHashes = accounts.count + plan.sizes.reduce((a, b) => a + b, 0);
   let done = 0;
@@ -74,8 +146,12 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     // Every leaf in leaf order: an account's uid hash and leaf hash, a padding leaf's leaf hash.
     // Jobs are ranges of leaves; without worker draws, each is told how many padding leaves come before it.
     const common = { ...source, gather: table !== undefined, leafAccount: plan.leafAccount.buffer, padUids: (plan.padUids ?? new Uint8Array(0)).buffer, stage: Math.max(1, options.stageSize ?? STAGE), snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer, draw };
-    const jobs = ranges(plan.leafCount, job).map(([from, to]) => ({ kind: 'leaves' as const, from, to, padFrom: 0, pads: 0, ...common }));
-    const leafDone = (j: Job): void => tick(2 * (j.to - j.from) - (j.pads as number));
+    // Block mode: jobs of whole blocks; each also hashes its blocks' levels 1 to depth (2^depth - 1 nodes a block).
+    const size = 2 ** depth;
+    const blockJobs = { kind: 'subtree' as const, depth, top: bottom.buffer, assets: k, sizes: plan.sizes.slice(0, depth + 1), levelAt: levelOffsets(plan.sizes, r), fd: options.nodesFd ?? null };
+    const jobs = ranges(plan.leafCount, Math.max(size, Math.floor(job / size) * size)).map(([from, to]) => ({ kind: 'leaves' as Job['kind'], from, to, padFrom: 0, pads: 0, ...common, ...(depth > 0 ? blockJobs : {}) }));
+    const leafDone = (j: Job): void => tick(2 * (j.to - j.from) - (j.pads as number) + (j.to - j.from) - (j.to - j.from) / size);
+    let leafOverflow = -1;
     const countPads = (jb: (typeof jobs)[number], before: number): number => {
       jb.padFrom = before;
       for (let p = jb.from; p < jb.to; p++) if (plan.leafAccount[p]! >= accounts.count) jb.pads++;
@@ -83,7 +159,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     };
     if (!draw) {
       jobs.reduce((before, jb) => countPads(jb, before), 0);
-      await pool.run(jobs, leafDone);
+      leafOverflow = await pool.run(jobs, leafDone);
     } else if (table) {
       // Fisher–Yates from the top down: after the steps down to a job's first slot, its slots are final.
       const queue = new JobQueue();
@@ -103,22 +179,28 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
         await new Promise((resolve) => setImmediate(resolve));
       }
       queue.end();
-      await running;
+      leafOverflow = await running;
     } else {
       shuffle(plan.leafAccount, new RandomStream(cryptoRandom));
       accounts.gatherBalances(plan.leafAccount, plan.leaves, r, HASH_BYTES);
       for (const jb of jobs) countPads(jb, 0);
-      await pool.run(jobs, leafDone);
+      leafOverflow = await pool.run(jobs, leafDone);
     }
+    // A block job reports the lowest level of its blocks where a sum overflowed (see worker-source.ts).
+    checkOverflow(accounts, leafOverflow < 0 ? -1 : leafOverflow % k);
     if (options.releaseBalances) accounts.releaseBalances();
-    const keep = options.keepLevels ?? true;
     const levels: Uint8Array[] | undefined = keep ? [plan.leaves] : undefined;
+    const onLevel = (l: number, records: Uint8Array, count: number): unknown => {
+      const consumer = options.onLevel?.(l, records, count);
+      const written = writer?.write(l, records, count);
+      return written ? Promise.all([consumer, written]) : consumer;
+    };
     // Without kept levels, level l goes into the memory of level l - 2 (the leaves' for l = 2) once
     // its consumer is done with it: on this VM a fresh page costs 10-13 µs on first touch, so
     // reusing memory saves touching half of the levels' size.
-    const handed: { buffer: Uint8Array; done: unknown }[] = [{ buffer: plan.leaves, done: options.onLevel?.(0, plan.leaves, plan.leafCount) }];
-    let prev = plan.leaves;
-    for (let l = 1; l <= plan.height; l++) {
+    const handed: { buffer: Uint8Array; done: unknown }[] = [{ buffer: bottom, done: onLevel(depth, bottom, plan.sizes[depth]!) }];
+    let prev = bottom;
+    for (let l = depth + 1; l <= plan.height; l++) {
       const count = plan.sizes[l]!;
       let overflow: number;
       let next: Uint8Array;
@@ -126,7 +208,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
         next = new Uint8Array(count * r);
         overflow = hashLevelRange(prev, plan.sizes[l - 1]!, next, k, mainHash, 0, count, tick);
       } else {
-        const reuse = keep ? undefined : handed[l - 2];
+        const reuse = keep ? undefined : handed[l - 2 - depth];
         if (reuse) await reuse.done;
         next = reuse ? reuse.buffer.subarray(0, count * r) : shared(count * r);
         const level = { prev: prev.buffer, next: next.buffer, prevCount: plan.sizes[l - 1]!, recordBytes: r, assets: k };
@@ -138,12 +220,15 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
         );
       }
       checkOverflow(accounts, overflow);
-      handed.push({ buffer: next, done: options.onLevel?.(l, next, count) });
+      handed.push({ buffer: next, done: onLevel(l, next, count) });
       levels?.push(next);
       prev = next;
     }
+    await writer?.done();
     return new LiabilitiesTree(accounts, plan.snapshotId, plan.height, plan.leafCount, prev.slice(0, r), plan.leafAccount, plan.salts, levels);
   } finally {
+    // Settle the writes in flight (a failed build included), so the caller may close the file.
+    await writer?.done().catch(() => undefined);
     await pool.close();
   }
 }

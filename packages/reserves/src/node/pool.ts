@@ -10,7 +10,7 @@ export function shared(bytes: number): Uint8Array {
 }
 
 export interface Job {
-  kind: 'leaves' | 'block' | 'level';
+  kind: 'leaves' | 'block' | 'level' | 'subtree';
   from: number;
   to: number;
   [key: string]: unknown;
@@ -68,8 +68,8 @@ export class Pool {
   }
 
   /**
-   * Runs every job (of an array, or of a queue until it ends); resolves with the first overflowing
-   * asset index reported (or -1).
+   * Runs every job (of an array, or of a queue until it ends); resolves with the lowest overflow
+   * code reported (an asset index, or for 'subtree' jobs level and asset; see worker-source.ts), or -1.
    */
   run(source: Job[] | JobQueue, onDone: (job: Job) => void): Promise<number> {
     const queue = Array.isArray(source) ? new JobQueue(source, true) : source;
@@ -89,17 +89,17 @@ export class Pool {
         const job = jobs[next++]!;
         const id = this.nextId++;
         running++;
-        const onMessage = (m: { id: number; overflow?: number; error?: string }): void => {
+        const onMessage = (m: { id: number; overflow?: number; error?: string; code?: string; syscall?: string }): void => {
           if (m.id !== id) return;
           w.off('message', onMessage);
           w.off('error', onError);
           running--;
           if (m.error !== undefined) {
             failed = true;
-            reject(new Error(`hashing worker failed: ${m.error}`));
+            reject(Object.assign(new Error(`hashing worker failed: ${m.error}`), m.code !== undefined ? { code: m.code, syscall: m.syscall } : {}));
             return;
           }
-          if (m.overflow !== undefined && m.overflow >= 0 && overflow < 0) overflow = m.overflow;
+          if (m.overflow !== undefined && m.overflow >= 0 && (overflow < 0 || m.overflow < overflow)) overflow = m.overflow;
           onDone(job);
           start(w);
         };

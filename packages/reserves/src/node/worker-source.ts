@@ -20,6 +20,7 @@ export const WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash, randomFillSync } = require('node:crypto');
+const { writeSync } = require('node:fs');
 const native = workerData && workerData.native ? require(workerData.native) : null;
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('the hashing worker needs a little-endian host');
@@ -83,7 +84,8 @@ function leafHasher(j) {
   };
 }
 
-// Over a range of leaves [from, to), in leaf order: every leaf's balances (copied from the shared
+// Over a range of leaves [from, to), in leaf order (leaf p's record is record p - j.recordBase of
+// j.records; recordBase 0 or absent: the whole level): every leaf's balances (copied from the shared
 // table when j.gather) and its leaf hash; an account's uid hash is computed from its id. With j.draw
 // the salts of each sub-batch, and its padding leaves' uid hashes, are drawn here from the CSPRNG
 // (OpenSSL's, thread-safe); otherwise a padding leaf's uid hash is the next one of j.padUids
@@ -96,7 +98,7 @@ function leaves(j) {
   const leafAccount = new Uint32Array(j.leafAccount), ids = new Uint8Array(j.ids), starts = new Uint32Array(j.idOffsets), draw = j.draw;
   const pad64 = draw ? new BigUint64Array(4 * j.stage) : new BigUint64Array(j.padUids), pad8 = new Uint8Array(pad64.buffer);
   const chunks = j.chunks.map((c) => new BigUint64Array(c)), chunks32 = j.chunks.map((c) => new Uint32Array(c));
-  const r = j.recordBytes, bq = (r - 32) >> 3, shift = j.chunkShift, mask = (1 << shift) - 1, n = j.count, gather = j.gather;
+  const r = j.recordBytes, bq = (r - 32) >> 3, shift = j.chunkShift, mask = (1 << shift) - 1, n = j.count, gather = j.gather, rb = j.recordBase || 0;
   const leaf = leafHasher(j);
   const stage = j.stage, st = new Int32Array(stage), ln = new Int32Array(stage);
   let q4 = draw ? 0 : j.padFrom * 4, touch = 0;
@@ -120,13 +122,15 @@ function leaves(j) {
       const a = leafAccount[p], k = p - base;
       if (a >= n) {
         ln[k] = -1;
+        // A padding leaf has zero balances (the records may be a reused scratch buffer).
+        if (gather) rec64.fill(0n, (((p - rb) * r) >> 3) + 4, (((p - rb) * r) >> 3) + 4 + bq);
         continue;
       }
       const s = starts[a];
       st[k] = s;
       ln[k] = starts[a + 1] - s;
       if (gather) {
-        const src = chunks[a >>> shift], so = (a & mask) * bq, d = ((p * r) >> 3) + 4;
+        const src = chunks[a >>> shift], so = (a & mask) * bq, d = (((p - rb) * r) >> 3) + 4;
         for (let w = 0; w < bq; w++) rec64[d + w] = src[so + w];
       }
     }
@@ -142,7 +146,7 @@ function leaves(j) {
     }
     for (let p = base; p < end; p++) {
       const k = p - base, len = ln[k];
-      leaf(p, rec32, rec64, (p * r) >> 3, salt64, p * 4, ids, st[k], len, pad64, q4);
+      leaf(p, rec32, rec64, ((p - rb) * r) >> 3, salt64, p * 4, ids, st[k], len, pad64, q4);
       if (len < 0) q4 += 4;
     }
   }
@@ -214,7 +218,7 @@ function leavesNative(j) {
     padStart = 0;
   }
   const chunks = j.gather ? j.chunks.map((c) => new Uint8Array(c)) : [];
-  native.leaves(new Uint8Array(j.records), salts, leafAccount, j.count, chunks, j.chunkShift, new Uint8Array(j.ids), new Uint32Array(j.idOffsets), pads, padStart, j.snapshotId, j.uidTag, (j.recordBytes - 32) / 16, j.from, j.to);
+  native.leaves(new Uint8Array(j.records), salts, leafAccount, j.count, chunks, j.chunkShift, new Uint8Array(j.ids), new Uint32Array(j.idOffsets), pads, padStart, j.snapshotId, j.uidTag, (j.recordBytes - 32) / 16, j.from, j.to, j.recordBase || 0);
   return -1;
 }
 
@@ -227,14 +231,54 @@ function levelNative(j) {
   return native.level(new Uint8Array(j.prev), j.prevCount, new Uint8Array(j.next), j.assets, j.base || 0, j.from, j.to);
 }
 
+// This worker's scratch buffer for the 'subtree' jobs: allocated once (grown if a job needs more)
+// and reused by every block, so its pages are touched fresh only once per worker.
+let scratch = new ArrayBuffer(0);
+
+// A 'subtree' job (the in-memory build without kept levels): leaves [from, to), whole blocks of
+// 2^j.depth leaves. Each block's leaf records go into the scratch buffer (hashLeaves, with the
+// same draws as a 'leaves' job over the block), then its levels 1 to depth are hashed in place
+// there: node i of a level overwrites record i of the level below, whose two children it has read
+// (and i <= 2i, so no record is overwritten before it is read). Only the block's root record goes
+// to shared memory (j.top, level depth). With a file descriptor (j.fd), every level of the block
+// below depth is first written at its place in the nodes file (level l from byte j.levelAt[l]).
+// Returns (l - 1) * assets + a for the lowest level l where asset a's sum reached 2^128, or -1.
+function subtree(j, hashLeaves, hashLevel) {
+  const d = j.depth, size = 2 ** d, r = j.recordBytes, k = j.assets;
+  if (scratch.byteLength < size * r) scratch = new ArrayBuffer(size * r);
+  const u8 = new Uint8Array(scratch), top = new Uint8Array(j.top), leafAccount = new Uint32Array(j.leafAccount);
+  let padFrom = j.padFrom;
+  for (let first = j.from; first < j.to; first += size) {
+    hashLeaves({ ...j, records: scratch, recordBase: first, from: first, to: first + size, padFrom });
+    if (!j.draw) for (let p = first; p < first + size; p++) if (leafAccount[p] >= j.count) padFrom++;
+    if (j.fd !== null) writeAt(j.fd, u8, size * r, j.levelAt[0] + first * r);
+    for (let l = 1; l <= d; l++) {
+      const base = first / 2 ** l, count = size >> l;
+      const overflow = hashLevel({ prev: scratch, next: scratch, prevCount: j.sizes[l - 1], recordBytes: r, assets: k, base, from: base, to: base + count });
+      if (overflow >= 0) return (l - 1) * k + overflow;
+      if (l < d && j.fd !== null) writeAt(j.fd, u8, count * r, j.levelAt[l] + base * r);
+    }
+    top.set(u8.subarray(0, r), (first / size) * r);
+  }
+  return -1;
+}
+
+// A positioned write of the first n bytes of u8, to the end (writeSync may write less at once).
+function writeAt(fd, u8, n, position) {
+  for (let o = 0; o < n; ) o += writeSync(fd, u8, o, n - o, position + o);
+}
+
 parentPort.on('message', (job) => {
   try {
-    const f = native
+    const f = job.kind === 'subtree'
+      ? (j) => (native ? subtree(j, leavesNative, levelNative) : subtree(j, leaves, level))
+      : native
       ? (job.kind === 'leaves' ? leavesNative : job.kind === 'block' ? blockNative : levelNative)
       : (job.kind === 'leaves' ? leaves : job.kind === 'block' ? block : level);
     parentPort.postMessage({ id: job.id, overflow: f(job) });
   } catch (e) {
-    parentPort.postMessage({ id: job.id, error: String(e && e.stack || e) });
+    // A file system error (a nodes file write) keeps its errno code and system call for the caller.
+    parentPort.postMessage({ id: job.id, error: String(e && e.stack || e), code: e && typeof e.code === 'string' ? e.code : undefined, syscall: e && typeof e.syscall === 'string' ? e.syscall : undefined });
   }
 });
 `;
