@@ -21,12 +21,12 @@
  * the spill file, bucket files and store go to a scratch folder (default: the OS temp folder), removed
  * at the end; the peak RSS then shows the bounded memory.
  * What the in-memory build's time includes: like `por build`, it writes every level to a nodes.bin
- * in a scratch folder (--dir, default the OS temp folder; removed after each round, so the page
+ * and the salts to a salts.bin in a scratch folder (--dir, default the OS temp folder; removed after each round, so the page
  * cache's dirty pages are dropped, not flushed) through `nodesFd`: the workers write the levels of
  * the blocks they hash (block mode, ParallelTreeOptions.blockLeaves), the main thread the levels
  * above. Not included, as in the CLI's "hashing" time: reading the accounts file (ingest is timed
- * apart), fsync, and the other store files (salts.bin, leaves.bin, ids, lookup.bin). --no-store
- * writes no level anywhere (hashing only: less work than the CLI does). --block=N sets the block
+ * apart), fsync, and the other store files (leaves.bin, ids, lookup.bin). --no-store writes no
+ * level anywhere and the salts to /dev/null (hashing only: less work than the CLI does). --block=N sets the block
  * size in leaves (1: no block mode, whole levels in shared memory, the build before 2026-12-06 16:00).
  * Like `keygrade por build`, the benchmark runs itself again with glibc's transparent huge pages
  * for malloc (apps/cli/bin/hugepages.js); `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` measures without.
@@ -273,11 +273,14 @@ for (let round = 1; round <= rounds; round++) {
     // As `por build` without proof files: nodes.bin written through its descriptor (see the top of this file).
     const dir = noStore ? '' : mkdtempSync(join(args.find((a) => a.startsWith('--dir='))?.slice(6) ?? tmpdir(), 'kg-por-bench-'));
     const fd = noStore ? undefined : openSync(join(dir, 'nodes.bin'), 'w');
+    // The salts go to salts.bin as in `por build` (to /dev/null with --no-store: drawn, used, written nowhere).
+    const saltsFd = openSync(noStore ? '/dev/null' : join(dir, 'salts.bin'), 'w');
     try {
       tree = await buildLiabilitiesTreeParallel(table, {
         workers,
         keepLevels: false,
         releaseBalances: !sequential,
+        saltsFd,
         ...(fd !== undefined ? { nodesFd: fd } : {}),
         ...(blockLeaves !== undefined ? { blockLeaves } : {}),
         // The whole-level path (--block=1) hands out level 0 as one array: time it.
@@ -285,8 +288,9 @@ for (let round = 1; round <= rounds; round++) {
       });
       // The build ends here: closing and deleting the scratch nodes.bin (the CLI keeps it) is not timed.
       built = { wall: seconds(t0), cpu: process.cpuUsage(cpu0) };
-      if (fd !== undefined) storeBytes = statSync(join(dir, 'nodes.bin')).size;
+      if (fd !== undefined) storeBytes = statSync(join(dir, 'nodes.bin')).size + statSync(join(dir, 'salts.bin')).size;
     } finally {
+      closeSync(saltsFd);
       if (fd !== undefined) closeSync(fd);
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
@@ -297,7 +301,7 @@ for (let round = 1; round <= rounds; round++) {
   // The peak of the first round: later rounds may still hold the garbage of earlier ones.
   if (round === 1) rss = process.resourceUsage().maxRSS;
   console.log(`build       ${tBuild.toFixed(2)} s wall, ${cpuBuild.toFixed(2)} s CPU on ${workers} worker threads (${n.toLocaleString('en-US')} uid + ${leafCount.toLocaleString('en-US')} leaf + ${nodes.toLocaleString('en-US')} node hashes, height ${tree.height})`);
-  if (!streaming) console.log(`            ${noStore ? 'levels written nowhere (--no-store: hashing only)' : `nodes.bin written (${(storeBytes / 2 ** 30).toFixed(2)} GiB, as por build without proof files)`}; ${blockLeaves === 1 ? 'whole levels in shared memory (--block=1)' : `block mode, blocks of up to ${blockLeaves ?? 'the default'} leaves`}`);
+  if (!streaming) console.log(`            ${noStore ? 'levels and salts written nowhere (--no-store: hashing only)' : `nodes.bin and salts.bin written (${(storeBytes / 2 ** 30).toFixed(2)} GiB, as por build without proof files)`}; ${blockLeaves === 1 ? 'whole levels in shared memory (--block=1)' : `block mode, blocks of up to ${blockLeaves ?? 'the default'} leaves`}`);
   if (!Number.isNaN(tLeaves)) console.log(`            ${tLeaves.toFixed(2)} s to the hashed leaves (plan and shuffle on the main thread, then salts, uid and leaf hashes), ${(tBuild - tLeaves).toFixed(2)} s for the levels above`);
   if (round === 1) console.log(`peak RSS    ${mb(rss)} after ingest + build${streaming ? ` (streaming to disk; store ${(storeBytes / 2 ** 30).toFixed(2)} GiB, written and removed)` : ''}`);
   console.log(`total       ${(tIngest + tBuild).toFixed(2)} s ingest + build (${Math.round(n / (tIngest + tBuild)).toLocaleString('en-US')} accounts/s)`);

@@ -23,7 +23,7 @@
 
 #define MAX_ASSETS 64
 #define MAX_RECORD (32 + 16 * MAX_ASSETS)
-#define MAX_ARGS 16
+#define MAX_ARGS 20
 #define MAX_CHUNKS 65536
 
 /* Leaves whose random table reads are done together before they are hashed. */
@@ -47,6 +47,7 @@ static int fail(napi_env env, const char *message) {
 static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
   size_t argc = MAX_ARGS;
   napi_value all[MAX_ARGS];
+  if (want > MAX_ARGS) return fail(env, "too many arguments for MAX_ARGS");
   if (napi_get_cb_info(env, info, &argc, all, NULL, NULL) != napi_ok) return fail(env, "bad call");
   if (argc != want) return fail(env, "wrong number of arguments");
   for (size_t i = 0; i < want; i++) argv[i] = all[i];
@@ -129,29 +130,52 @@ typedef struct {
 } leaf_ctx_t;
 
 /*
+ * SHA-256 of one contiguous message with a single SHA256_Update: OpenSSL then compresses the whole
+ * blocks straight from the message and copies only the tail. Laying a message out first and
+ * hashing it at once costs less than one SHA256_Update per field, which copies every field into
+ * the context's block buffer and calls back per field (decision 269).
+ */
+static inline void sha256_once(const uint8_t *m, size_t bytes, uint8_t *out) {
+  SHA256_CTX s;
+  SHA256_Init(&s);
+  SHA256_Update(&s, m, bytes);
+  SHA256_Final(out, &s);
+}
+
+/* Bytes of the uid message laid out on the stack (a longer tag is hashed field by field). */
+#define UID_MESSAGE (64 + 32 + 1024)
+
+/*
  * One leaf: uid = SHA-256(tag || salt || id) unless `uid` is given (a padding leaf), then
- * SHA-256(0x00 || snapshot id || u64be(p) || uid || salt || balances) into out[0..32).
+ * SHA-256(0x00 || snapshot id || u64be(p) || uid || salt || balances) into out[0..32). The inputs
+ * are all read before `out` is written, so `out` may overlap them.
  */
 static inline void hash_leaf(const leaf_ctx_t *c, uint64_t p, const uint8_t *salt, const uint8_t *id, size_t id_bytes, const uint8_t *uid, const uint8_t *balances, size_t balance_bytes, uint8_t *out) {
-  uint8_t uid_hash[32];
-  SHA256_CTX s;
+  uint8_t msg[33 + 8 + 32 + 32 + 16 * MAX_ASSETS];
+  uint8_t *const uid_at = msg + 41;
   if (uid == NULL) {
-    SHA256_Init(&s);
-    SHA256_Update(&s, c->tag, c->tag_bytes);
-    SHA256_Update(&s, salt, 32);
-    SHA256_Update(&s, id, id_bytes);
-    SHA256_Final(uid_hash, &s);
-    uid = uid_hash;
+    if (c->tag_bytes + 32 + id_bytes <= UID_MESSAGE) {
+      uint8_t u[UID_MESSAGE];
+      memcpy(u, c->tag, c->tag_bytes);
+      memcpy(u + c->tag_bytes, salt, 32);
+      memcpy(u + c->tag_bytes + 32, id, id_bytes);
+      sha256_once(u, c->tag_bytes + 32 + id_bytes, uid_at);
+    } else {
+      SHA256_CTX s;
+      SHA256_Init(&s);
+      SHA256_Update(&s, c->tag, c->tag_bytes);
+      SHA256_Update(&s, salt, 32);
+      SHA256_Update(&s, id, id_bytes);
+      SHA256_Final(uid_at, &s);
+    }
+  } else {
+    memcpy(uid_at, uid, 32);
   }
-  uint8_t index[8];
-  store_be64(index, p);
-  SHA256_Init(&s);
-  SHA256_Update(&s, c->head, 33);
-  SHA256_Update(&s, index, 8);
-  SHA256_Update(&s, uid, 32);
-  SHA256_Update(&s, salt, 32);
-  SHA256_Update(&s, balances, balance_bytes);
-  SHA256_Final(out, &s);
+  memcpy(msg, c->head, 33);
+  store_be64(msg + 33, p);
+  memcpy(msg + 73, salt, 32);
+  memcpy(msg + 105, balances, balance_bytes);
+  sha256_once(msg, 105 + balance_bytes, out);
 }
 
 static int get_leaf_ctx(napi_env env, napi_value snapshot, napi_value tag, leaf_ctx_t *c) {
@@ -167,7 +191,7 @@ static int get_leaf_ctx(napi_env env, napi_value snapshot, napi_value tag, leaf_
 
 /*
  * leaves(records, salts, leafAccount, accounts, chunks, chunkShift, ids, idOffsets, pads, padStart,
- *        snapshotId, uidTag, assets, from, to, recordBase) -> padding leaves used
+ *        snapshotId, uidTag, assets, from, to, recordBase, saltBase) -> padding leaves used
  *
  * The in-memory build's 'leaves' job, over leaves [from, to) in leaf order (indexes absolute but
  * for `records`): leaf p belongs to account leafAccount[p] when that is below `accounts`, else it is
@@ -176,15 +200,16 @@ static int get_leaf_ctx(napi_env env, napi_value snapshot, napi_value tag, leaf_
  * block's first leaf: a block's scratch buffer). When `chunks` (an array of Uint8Arrays, the
  * account table's balance chunks of 2^chunkShift accounts) is not empty, an account's balances are
  * copied from it into its record first, and a padding leaf's are set to zero; otherwise they are
- * already there. The leaf hash goes into the first 32 bytes of the record.
+ * already there. The leaf hash goes into the first 32 bytes of the record. Leaf p's salt is salt
+ * p - saltBase of `salts` (0: all the salts; a block's first leaf: a block's own salts).
  */
 static napi_value leaves(napi_env env, napi_callback_info info) {
-  napi_value a[16];
-  if (!get_args(env, info, 16, a)) return NULL;
+  napi_value a[17];
+  if (!get_args(env, info, 17, a)) return NULL;
   span_t records, salts, ids, pads;
   const uint32_t *leaf_account, *offsets;
   size_t leaf_count, offset_count;
-  uint32_t n, shift, pad_start, k, from, to, rbase;
+  uint32_t n, shift, pad_start, k, from, to, rbase, sbase;
   leaf_ctx_t c;
   if (!get_span(env, a[0], &records, "records must be a typed array") || !get_span(env, a[1], &salts, "salts must be a typed array") ||
       !get_u32s(env, a[2], &leaf_account, &leaf_count, "leafAccount must be a Uint32Array") || !get_u32(env, a[3], &n, "accounts must be a whole number") ||
@@ -192,12 +217,12 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       !get_u32s(env, a[7], &offsets, &offset_count, "idOffsets must be a Uint32Array") || !get_span(env, a[8], &pads, "pads must be a typed array") ||
       !get_u32(env, a[9], &pad_start, "padStart must be a whole number") || !get_leaf_ctx(env, a[10], a[11], &c) || !get_assets(env, a[12], &k) ||
       !get_u32(env, a[13], &from, "from must be a whole number") || !get_u32(env, a[14], &to, "to must be a whole number") ||
-      !get_u32(env, a[15], &rbase, "recordBase must be a whole number"))
+      !get_u32(env, a[15], &rbase, "recordBase must be a whole number") || !get_u32(env, a[16], &sbase, "saltBase must be a whole number"))
     return NULL;
   const size_t bal = 16 * (size_t)k, r = 32 + bal;
-  if (from > to || to > leaf_count || rbase > from) return fail(env, "leaf range out of bounds"), NULL;
+  if (from > to || to > leaf_count || rbase > from || sbase > from) return fail(env, "leaf range out of bounds"), NULL;
   if ((size_t)(to - rbase) * r > records.bytes) return fail(env, "records too short for the leaf range"), NULL;
-  if ((size_t)to * 32 > salts.bytes) return fail(env, "salts too short for the leaf range"), NULL;
+  if ((size_t)(to - sbase) * 32 > salts.bytes) return fail(env, "salts too short for the leaf range"), NULL;
   if ((size_t)n + 1 > offset_count) return fail(env, "idOffsets must hold accounts + 1 entries"), NULL;
   if (shift < 1 || shift > 30) return fail(env, "chunkShift must be 1 to 30"), NULL;
   /* The balance chunks. */
@@ -258,7 +283,7 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
     for (uint32_t i = 0; i < m && problem == NULL; i++) {
       const uint32_t p = first + i;
       uint8_t *rec = records.data + (size_t)(p - rbase) * r;
-      const uint8_t *salt = salts.data + (size_t)p * 32;
+      const uint8_t *salt = salts.data + (size_t)(p - sbase) * 32;
       if (acc_b[i] >= n) {
         if ((pad + 1) * 32 > pads.bytes) {
           problem = "pads too short for the padding leaves";
@@ -345,7 +370,6 @@ static napi_value level(napi_env env, napi_callback_info info) {
     if (children * r > prev.bytes) return fail(env, "prev too short for the node range"), NULL;
     if (((uint64_t)to - base) * r > next.bytes) return fail(env, "next too short for the node range"), NULL;
   }
-  static const uint8_t tag = 1;
   static const uint8_t zeros[MAX_RECORD];
   for (uint32_t i = from; i < to; i++) {
     const size_t q = i - base;
@@ -369,11 +393,22 @@ static napi_value level(napi_env env, napi_callback_info info) {
       memcpy(sums, left + 32, r - 32);
     }
     uint8_t *out = next.data + q * r;
+    /*
+     * The two children are adjacent records: after the tag byte they go to SHA256_Update at once,
+     * which compresses the blocks after the first straight from them (a copy of the message costs
+     * more here: the compiler inlines it as a slow string move). Hashed in place, `out` is the left
+     * child: SHA256_Final writes it after every input byte has been read.
+     */
+    static const uint8_t tag = 1;
     SHA256_CTX s;
     SHA256_Init(&s);
     SHA256_Update(&s, &tag, 1);
-    SHA256_Update(&s, left, r);
-    SHA256_Update(&s, right ? right : zeros, r);
+    if (right) {
+      SHA256_Update(&s, left, 2 * r);
+    } else {
+      SHA256_Update(&s, left, r);
+      SHA256_Update(&s, zeros, r);
+    }
     SHA256_Final(out, &s);
     memcpy(out + 32, sums, r - 32);
   }
@@ -395,10 +430,7 @@ static napi_value repeat(napi_env env, napi_callback_info info) {
   uint8_t md[32] = {0};
   uint32_t x = 0;
   for (uint32_t i = 0; i < count; i++) {
-    SHA256_CTX s;
-    SHA256_Init(&s);
-    SHA256_Update(&s, m.data, m.bytes);
-    SHA256_Final(md, &s);
+    sha256_once(m.data, m.bytes, md);
     x ^= md[i & 31];
   }
   return number(env, x);
@@ -413,10 +445,7 @@ static napi_value sha256(napi_env env, napi_callback_info info) {
   napi_value buffer, out;
   void *data;
   if (napi_create_arraybuffer(env, 32, &data, &buffer) != napi_ok || napi_create_typedarray(env, napi_uint8_array, 32, buffer, 0, &out) != napi_ok) return fail(env, "out of memory"), NULL;
-  SHA256_CTX s;
-  SHA256_Init(&s);
-  SHA256_Update(&s, m.data, m.bytes);
-  SHA256_Final((uint8_t *)data, &s);
+  sha256_once(m.data, m.bytes, (uint8_t *)data);
   return out;
 }
 

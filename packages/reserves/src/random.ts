@@ -59,11 +59,37 @@ export class RandomStream {
   /** A uniform integer in [0, n) for 1 <= n <= 2^32, by rejection sampling (no modulo bias). */
   below(n: number): number {
     if (!Number.isInteger(n) || n < 1 || n > 0x1_0000_0000) throw new RangeError(`below(${n}): n must be an integer in [1, 2^32]`);
-    const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
-    for (;;) {
-      const x = this.u32();
-      if (x < limit) return x % n;
+    const out = new Uint32Array(1);
+    this.belowEach(out, n - 1, 1);
+    return out[0]!;
+  }
+
+  /**
+   * The shuffle's draws: out[k] = below(top - k + 1) for k = 0 … m - 1, in that order (1 <= m and
+   * top - m + 2 >= 1; top + 1 <= 2^32). A draw x (a big-endian u32) gives r = x mod n and is kept
+   * when the whole run of n values from x - r fits below 2^32, that is x < 2^32 - (2^32 mod n):
+   * the same test as the usual limit, with one integer remainder instead of two and no call per draw.
+   */
+  belowEach(out: Uint32Array, top: number, m: number): void {
+    const b = this.buf;
+    let p = this.pos;
+    for (let k = 0; k < m; k++) {
+      const n = top - k + 1;
+      for (;;) {
+        if (p + 4 > b.length) {
+          this.source(b);
+          p = 0;
+        }
+        const x = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+        p += 4;
+        const r = x % n;
+        if (x - r + n <= 0x1_0000_0000) {
+          out[k] = r;
+          break;
+        }
+      }
     }
+    this.pos = p;
   }
 }
 
@@ -86,7 +112,7 @@ export function shuffle(items: Uint32Array | number[], random: RandomStream, top
   let touch = 0;
   for (; top > stop; top -= SHUFFLE_BATCH) {
     const m = Math.min(SHUFFLE_BATCH, top - stop);
-    for (let k = 0; k < m; k++) targets[k] = random.below(top - k + 1);
+    random.belowEach(targets, top, m);
     for (let k = 0; k < m; k++) touch ^= items[targets[k]!]!;
     for (let k = 0; k < m; k++) {
       const i = top - k, j = targets[k]!;

@@ -51,13 +51,14 @@ export function storeMeta(tree: LiabilitiesTree): StoreMeta {
 }
 
 /**
- * Emits the contents of salts.bin, leaves.bin, ids.bin, ids.idx and lookup.bin in chunks (each
- * file's chunks in order). nodes.bin is written from the levels as they are built (`onLevel`).
+ * Emits the contents of salts.bin (unless the builder wrote it: `tree.saltsWritten`), leaves.bin,
+ * ids.bin, ids.idx and lookup.bin in chunks (each file's chunks in order). nodes.bin is written from
+ * the levels as they are built (`onLevel`, or a parallel builder's `nodesFd`).
  */
 export function emitStoreIndex(tree: LiabilitiesTree, emit: (file: StoreFile, bytes: Uint8Array) => void): void {
   const CH = 1 << 16;
   const n = tree.accounts.count;
-  for (let p = 0; p < tree.leafCount; p += CH) emit('salts.bin', tree.salts.subarray(p * 32, Math.min(tree.leafCount, p + CH) * 32));
+  if (!tree.saltsWritten) for (let p = 0; p < tree.leafCount; p += CH) emit('salts.bin', tree.salts.subarray(p * 32, Math.min(tree.leafCount, p + CH) * 32));
   emitU32(tree.leafAccount, (b) => emit('leaves.bin', b));
   const arena = tree.accounts.idArenaBytes();
   for (let o = 0; o < arena.length; o += 1 << 20) emit('ids.bin', arena.subarray(o, Math.min(arena.length, o + (1 << 20))));

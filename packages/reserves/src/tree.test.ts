@@ -182,6 +182,35 @@ test('unbiased index draws: below(n) rejects the tail instead of folding it (no 
   assert.throws(() => stream.below(0), RangeError);
 });
 
+test('below(n) and the batched draws equal textbook rejection sampling (limit 2^32 - 2^32 mod n) for n up to 2^32, rejections included', () => {
+  // Bounds near 2^31 + 1 and 2^32 - 1 reject about half of the values; small ones almost never.
+  const bound = fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 2 ** 31 - 5, max: 2 ** 31 + 5 }), fc.integer({ min: 2 ** 32 - 1000, max: 2 ** 32 }), fc.integer({ min: 1, max: 2 ** 32 }));
+  fc.assert(
+    fc.property(fc.array(bound, { minLength: 1, maxLength: 40 }), fc.string(), (bounds, seed) => {
+      const words = new RandomStream(seeded(seed));
+      const expected = bounds.map((n) => {
+        const limit = 2n ** 32n - (2n ** 32n % BigInt(n));
+        for (;;) {
+          const x = BigInt(words.u32());
+          if (x < limit) return Number(x % BigInt(n));
+        }
+      });
+      const one = new RandomStream(seeded(seed));
+      assert.deepEqual(bounds.map((n) => one.below(n)), expected);
+      assert.equal(one.u32(), words.u32(), 'the same number of words drawn');
+      // belowEach draws for the bounds top + 1, top, …: check it on a run of consecutive bounds.
+      const top = bounds[0]! - 1, m = Math.min(bounds.length, top + 1);
+      if (m < 1 || top < 1) return;
+      const ref = new RandomStream(seeded(seed));
+      const batch = new RandomStream(seeded(seed));
+      const out = new Uint32Array(m);
+      batch.belowEach(out, top, m);
+      assert.deepEqual([...out], Array.from({ length: m }, (_, k) => ref.below(top - k + 1)));
+    }),
+    { numRuns: 200 },
+  );
+});
+
 // eslint-disable-next-line no-control-regex -- ids with control characters are refused, so the generator leaves them out
 const BAD = /[\u0000-\u001f\u007f\ud800-\udfff]/;
 const accountsArb = fc

@@ -110,10 +110,12 @@ export class LiabilitiesTree implements TreeSummary {
     readonly rootRecord: Uint8Array,
     /** Leaf index -> account index (values >= accounts.count are padding). */
     readonly leafAccount: Uint32Array,
-    /** 32-byte salt of every leaf, by leaf index. */
+    /** 32-byte salt of every leaf, by leaf index (empty when a builder wrote them out and did not keep them). */
     readonly salts: Uint8Array,
     /** Every level's records, when kept. */
     readonly levels: Uint8Array[] | undefined,
+    /** The builder wrote the salts to a file of the store (salts.bin) itself (`saltsFd`): emitStoreIndex leaves that file out. */
+    readonly saltsWritten = false,
   ) {}
 
   /** The root hash. */
@@ -230,6 +232,11 @@ export function planTree(
      * `placePaddingUids` false, which write into it).
      */
     allocateLeaves?: boolean;
+    /**
+     * Allocate the salts (default). With `leaveDraws`, a parallel builder whose workers draw each
+     * block's salts into scratch memory and write them out passes false: `salts` is then empty.
+     */
+    allocateSalts?: boolean;
   } = {},
   allocate: (bytes: number) => Uint8Array = (b) => new Uint8Array(b),
 ): TreePlan {
@@ -242,7 +249,8 @@ export function planTree(
   const perm = allocate(4 * leafCount);
   const leafAccount = new Uint32Array(perm.buffer, perm.byteOffset, leafCount);
   for (let p = 0; p < leafCount; p++) leafAccount[p] = p;
-  const salts = allocate(leafCount * 32);
+  if (options.allocateSalts === false && !leave) throw new RangeError('allocateSalts: false needs leaveDraws (the salts are drawn here otherwise)');
+  const salts = options.allocateSalts === false ? new Uint8Array(0) : allocate(leafCount * 32);
   const r = HASH_BYTES + accounts.balanceBytes;
   if (options.allocateLeaves === false && (options.gatherBalances !== false || options.placePaddingUids !== false)) throw new RangeError('allocateLeaves: false needs gatherBalances and placePaddingUids false');
   const leaves = options.allocateLeaves === false ? new Uint8Array(0) : allocate(leafCount * r);

@@ -147,12 +147,12 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
       onProgress: (done: number, total: number) => bar.update(done, total),
     };
     const parallel = workers !== 0 && table.count >= PARALLEL_FROM;
-    // On worker threads the builder writes nodes.bin itself, with positioned writes: without proof
-    // files (levels not kept) each worker writes the levels of the blocks it hashes, and no whole
-    // level exists in memory (ParallelTreeOptions.blockLeaves).
+    // On worker threads the builder writes nodes.bin and salts.bin itself, with positioned writes:
+    // without proof files (levels not kept) each worker writes the levels and salts of the blocks it
+    // hashes, and neither a whole level nor all the salts exist in memory (ParallelTreeOptions).
     const { onLevel, ...rest } = options;
     const tree = parallel
-      ? await buildLiabilitiesTreeParallel(table, { ...rest, nodesFd: files.fd('nodes.bin'), ...(workers !== undefined ? { workers } : {}) }).catch((e: unknown) => {
+      ? await buildLiabilitiesTreeParallel(table, { ...rest, nodesFd: files.fd('nodes.bin'), saltsFd: files.fd('salts.bin'), ...(workers !== undefined ? { workers } : {}) }).catch((e: unknown) => {
           // A failed write of nodes.bin (a full disk) reads like any other store write failure.
           if ((e as NodeJS.ErrnoException).syscall === 'write') throw new ExitError(EXIT.usage, `cannot write the store: ${(e as Error).message.split('\n')[0]!}`);
           throw e;

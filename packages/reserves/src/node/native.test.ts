@@ -98,7 +98,7 @@ test('the native leaves and block jobs hash FORMATS.md leaves: uid hash from tag
   const recs = new Uint8Array(3 * r);
   writeU128(recs, 0 * r + 32, 7n);
   writeU128(recs, 2 * r + 32, 5n);
-  assert.equal(native().leaves(recs, salts, leafAccount, 2, [], 16, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0), 1);
+  assert.equal(native().leaves(recs, salts, leafAccount, 2, [], 16, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0, 0), 1);
   const expectLeaf = (p: number, uid: Uint8Array, balance: bigint) => {
     const bal = new Uint8Array(16);
     writeU128(bal, 0, balance);
@@ -122,16 +122,43 @@ test('the native leaves and block jobs hash FORMATS.md leaves: uid hash from tag
   const chunk = new Uint8Array(32);
   writeU128(chunk, 0, 5n);
   writeU128(chunk, 16, 7n);
-  native().leaves(gathered, salts, leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0);
+  native().leaves(gathered, salts, leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0, 0);
   assert.equal(toHex(gathered), toHex(recs));
   // Into a reused buffer (every byte stale), gathering also clears a padding leaf's balances.
   const stale = new Uint8Array(3 * r).fill(0xff);
-  native().leaves(stale, salts, leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0);
+  native().leaves(stale, salts, leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0, 0);
   assert.equal(toHex(stale), toHex(recs));
   // With a record base, leaves 1 and 2 go to records 0 and 1 of a block buffer: the same records.
   const block2 = new Uint8Array(2 * r).fill(0xff);
-  assert.equal(native().leaves(block2, salts, leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 1, 3, 1), 1);
+  assert.equal(native().leaves(block2, salts, leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 1, 3, 1, 0), 1);
   assert.equal(toHex(block2), toHex(recs.subarray(r)));
+  // With a salt base too, the salts are the block's own (salts 1 and 2 as salts 0 and 1).
+  const block3 = new Uint8Array(2 * r).fill(0xff);
+  assert.equal(native().leaves(block3, salts.slice(32), leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 1, 3, 1, 1), 1);
+  assert.equal(toHex(block3), toHex(recs.subarray(r)));
+});
+
+test('native leaf messages of every size hash as one message: ids up to 1024 bytes, tags past the stack layout, 1 to 64 assets', { skip }, () => {
+  const snapshotId = sha(utf8('sizes'));
+  for (const [k, tagBytes] of [[1, 19], [4, 64], [64, 65], [7, 200]] as const) {
+    const r = 32 + 16 * k;
+    const tag = new Uint8Array(tagBytes).map((_, i) => (i * 37 + 11) & 0xff);
+    const lengths = [1, 22, 23, 55, 56, 64, 1024];
+    const ids = new Uint8Array(lengths.reduce((a, b) => a + b, 0)).map((_, i) => 0x41 + (i % 26));
+    const starts = lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
+    const m = lengths.length;
+    const salts = new Uint8Array(m * 32).map((_, i) => (i * 7) & 0xff);
+    const recs = new Uint8Array(m * r).map((_, i) => (i * 13) & 0xff);
+    const expected = lengths.map((len, p) => {
+      const salt = salts.subarray(32 * p, 32 * p + 32);
+      const uid = sha(Buffer.concat([tag, salt, ids.subarray(starts[p]!, starts[p]! + len)]));
+      const index = new Uint8Array(8);
+      new DataView(index.buffer).setUint32(4, p + 3);
+      return toHex(sha(Buffer.concat([Uint8Array.of(0), snapshotId, index, uid, salt, recs.subarray(p * r + 32, (p + 1) * r)])));
+    });
+    native().block(recs, salts, ids, Uint32Array.from(starts), Uint32Array.from(lengths), snapshotId, tag, k, 3, 3, 3 + m);
+    assert.deepEqual(lengths.map((_, p) => toHex(recs.subarray(p * r, p * r + 32))), expected, `${k} assets, a ${tagBytes}-byte tag`);
+  }
 });
 
 test('a native level hashed in place (one buffer as both levels) equals the level hashed apart', { skip }, () => {
@@ -171,8 +198,8 @@ test('the native module refuses every argument that would read or write out of b
   const salts = new Uint8Array(2 * 32);
   const recs = new Uint8Array(2 * r);
   const ids = utf8('ab');
-  const leaves = (o: { recs?: Uint8Array; leafAccount?: Uint32Array; offsets?: Uint32Array; chunks?: Uint8Array[]; pads?: Uint8Array; from?: number; to?: number; base?: number; snap?: Uint8Array }) =>
-    n.leaves(o.recs ?? recs, salts, o.leafAccount ?? new Uint32Array([0, 1]), 2, o.chunks ?? [], 16, ids, o.offsets ?? new Uint32Array([0, 1, 2]), o.pads ?? new Uint8Array(0), 0, o.snap ?? snap, UID_TAG, k, o.from ?? 0, o.to ?? 2, o.base ?? 0);
+  const leaves = (o: { recs?: Uint8Array; leafAccount?: Uint32Array; offsets?: Uint32Array; chunks?: Uint8Array[]; pads?: Uint8Array; from?: number; to?: number; base?: number; saltBase?: number; salts?: Uint8Array; snap?: Uint8Array }) =>
+    n.leaves(o.recs ?? recs, o.salts ?? salts, o.leafAccount ?? new Uint32Array([0, 1]), 2, o.chunks ?? [], 16, ids, o.offsets ?? new Uint32Array([0, 1, 2]), o.pads ?? new Uint8Array(0), 0, o.snap ?? snap, UID_TAG, k, o.from ?? 0, o.to ?? 2, o.base ?? 0, o.saltBase ?? 0);
   assert.equal(leaves({}), 0);
   assert.throws(() => leaves({ to: 3 }), rangeError(/leaf range out of bounds/));
   assert.throws(() => leaves({ recs: recs.subarray(1) }), rangeError(/records too short/));
@@ -181,6 +208,11 @@ test('the native module refuses every argument that would read or write out of b
   assert.throws(() => leaves({ from: 0, base: 1 }), rangeError(/leaf range out of bounds/));
   assert.throws(() => leaves({ recs: recs.subarray(0, r), from: 0, base: 0 }), rangeError(/records too short/));
   assert.throws(() => leaves({ base: -1 }), rangeError(/recordBase must be a whole number/));
+  // Salts relative to a block's first leaf, the same way.
+  assert.equal(leaves({ salts: salts.subarray(32), from: 1, saltBase: 1 }), 0);
+  assert.throws(() => leaves({ from: 0, saltBase: 1 }), rangeError(/leaf range out of bounds/));
+  assert.throws(() => leaves({ salts: salts.subarray(32), from: 0 }), rangeError(/salts too short/));
+  assert.throws(() => leaves({ saltBase: 1.5 }), rangeError(/saltBase must be a whole number/));
   assert.throws(() => leaves({ offsets: new Uint32Array([0, 1]) }), rangeError(/idOffsets must hold/));
   assert.throws(() => leaves({ offsets: new Uint32Array([0, 1, 9]) }), rangeError(/id offset is out of bounds/));
   assert.throws(() => leaves({ offsets: new Uint32Array([0, 2, 1]) }), rangeError(/id offset is out of bounds/));

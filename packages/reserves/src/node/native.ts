@@ -28,6 +28,7 @@ export interface NativeHashing {
     from: number,
     to: number,
     recordBase: number,
+    saltBase: number,
   ): number;
   block(records: Uint8Array, salts: Uint8Array, ids: Uint8Array, idStart: Uint32Array, idLen: Uint32Array, snapshotId: Uint8Array, uidTag: Uint8Array, assets: number, base: number, from: number, to: number): void;
   level(prev: Uint8Array, prevCount: number, next: Uint8Array, assets: number, base: number, from: number, to: number): number;

@@ -145,15 +145,17 @@ for (const m of HASHING_MODES) {
   });
 }
 
-/** Builds with `nodesFd` set to a fresh file; resolves with the tree and the file's bytes. */
-async function withNodesFile(accounts: AccountTable, options: ParallelTreeOptions): Promise<{ tree: LiabilitiesTree; nodes: Buffer }> {
+/** Builds with `nodesFd` and `saltsFd` set to fresh files; resolves with the tree and the files' bytes. */
+async function withNodesFile(accounts: AccountTable, options: ParallelTreeOptions): Promise<{ tree: LiabilitiesTree; nodes: Buffer; salts: Buffer }> {
   const dir = mkdtempSync(join(tmpdir(), 'kg-par-'));
   const fd = openSync(join(dir, 'nodes.bin'), 'w');
+  const saltsFd = openSync(join(dir, 'salts.bin'), 'w');
   try {
-    const tree = await buildLiabilitiesTreeParallel(accounts, { ...options, nodesFd: fd });
-    return { tree, nodes: readFileSync(join(dir, 'nodes.bin')) };
+    const tree = await buildLiabilitiesTreeParallel(accounts, { ...options, nodesFd: fd, saltsFd });
+    return { tree, nodes: readFileSync(join(dir, 'nodes.bin')), salts: readFileSync(join(dir, 'salts.bin')) };
   } finally {
     closeSync(fd);
+    closeSync(saltsFd);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -168,7 +170,7 @@ for (const m of HASHING_MODES) {
     ['default blocks (the leaf count allows 2^9), four assets, padding in every block', 3600, 4, { jobSize: 1024, stageSize: 5 }],
     ['one block for the whole tree, fixed height', 1000, 2, { blockLeaves: 1 << 20, height: 14, minLeaves: 3000 }],
   ] as const) {
-    test(`[${m.name}] block mode (${name}) gives the portable build's root, salts and nodes.bin byte for byte, as does the whole-level path`, { skip: m.skip }, async () => {
+    test(`[${m.name}] block mode (${name}) gives the portable build's root, salts.bin and nodes.bin byte for byte, as does the whole-level path`, { skip: m.skip }, async () => {
       const as = assets === 4 ? [...ASSETS, { symbol: 'USDT', decimals: 6 }, { symbol: 'SOL', decimals: 9 }] : ASSETS;
       const data: [string, bigint[]][] = Array.from({ length: rows }, (_, i) => [`b${i}`, as.map((_, a) => BigInt((i * 7919 + a * 104729) % 1_000_003) << BigInt(20 * a))]);
       const t = table(data, as, { shared: true });
@@ -181,7 +183,11 @@ for (const m of HASHING_MODES) {
       assert.equal(toHex(block.tree.root), toHex(seq.root));
       assert.deepEqual(block.tree.totals, seq.totals);
       assert.equal(block.tree.levels, undefined);
-      assert.ok(Buffer.from(block.tree.salts).equals(Buffer.from(seq.salts)), 'same salts');
+      assert.ok(block.salts.equals(Buffer.from(seq.salts)), 'block mode writes the salts');
+      assert.ok(whole.salts.equals(Buffer.from(seq.salts)), 'the whole-level path writes them too');
+      // A given random source draws the salts up front (in memory, kept); the tree says they are written.
+      assert.ok(Buffer.from(block.tree.salts).equals(Buffer.from(seq.salts)));
+      assert.equal(block.tree.saltsWritten && whole.tree.saltsWritten && !seq.saltsWritten, true);
       assert.deepEqual(block.tree.leafAccount, seq.leafAccount);
       assert.ok(block.nodes.equals(nodesOf(seq)), 'block mode writes the portable levels');
       assert.ok(whole.nodes.equals(nodesOf(seq)), 'the whole-level path writes them too');
@@ -192,10 +198,14 @@ for (const m of HASHING_MODES) {
   test(`[${m.name}] block mode with the platform CSPRNG (salts drawn on the workers, shuffle running): the store it writes serves proofs that verify`, { skip: m.skip }, async () => {
     const data: [string, bigint[]][] = Array.from({ length: 2500 }, (_, i) => [`w-${i}`, [BigInt(i), (1n << 100n) + BigInt(i)]]);
     const t = table(data, ASSETS, { shared: true });
-    const { tree, nodes } = await withNodesFile(t, { native: m.native, workers: 2, keepLevels: false, blockLeaves: 32, jobSize: 96, stageSize: 11 });
-    const files = new Map<StoreFile, Buffer>([['nodes.bin', nodes]]);
+    const { tree, nodes, salts: saltsBin } = await withNodesFile(t, { native: m.native, workers: 2, keepLevels: false, blockLeaves: 32, jobSize: 96, stageSize: 11 });
+    // The workers drew the salts in scratch memory and wrote them out: no array of them is kept.
+    assert.equal(tree.salts.length, 0);
+    assert.equal(saltsBin.length, 32 * tree.leafCount);
+    const files = new Map<StoreFile, Buffer>([['nodes.bin', nodes], ['salts.bin', saltsBin]]);
     const parts = new Map<StoreFile, Uint8Array[]>();
     emitStoreIndex(tree, (f, b) => parts.set(f, [...(parts.get(f) ?? []), b.slice()]));
+    assert.equal(parts.has('salts.bin'), false, 'the store index leaves out the salts the builder wrote');
     for (const [f, p] of parts) files.set(f, Buffer.concat(p));
     const store = new ProofStore(storeMeta(tree), (f, o, n) => files.get(f)!.subarray(o, o + n));
     const manifest = manifestBody(tree, { time: new Date('2026-12-06T00:00:00Z') });

@@ -44,6 +44,14 @@ export interface ParallelTreeOptions extends Omit<TreeOptions, 'hash'> {
    */
   nodesFd?: number;
   /**
+   * A file descriptor open for writing: the salts are written to it in the store's salts.bin layout
+   * (32 bytes a leaf, in leaf order), with positioned writes, and the tree comes back with
+   * `saltsWritten` set. In block mode the workers write the salts of the blocks they hash; with the
+   * platform CSPRNG they also draw them in scratch memory, so no array of all the salts exists and
+   * `tree.salts` is empty. Otherwise the salts are written from memory once drawn, and kept.
+   */
+  saltsFd?: number;
+  /**
    * Block mode: with `keepLevels: false`, no `onLevel` (no consumer of whole levels) and a shared
    * account table, each worker job hashes whole blocks of this many leaves (a power of two; fewer
    * when the leaf count is not a multiple of it) in a scratch buffer of its own, levels included,
@@ -71,19 +79,18 @@ function blockDepth(leafCount: number, most: number): number {
 }
 
 /**
- * Writes whole levels at their offsets in the nodes file, in the background; `done` resolves once
- * all are written, or rejects with the first failure.
+ * Positioned writes in the background; `done` resolves once all are written, or rejects with the
+ * first failure.
  */
-function levelWriter(fd: number, recordBytes: number, sizes: number[]): { write: (level: number, records: Uint8Array, count: number) => Promise<void>; done: () => Promise<void> } {
-  const at = levelOffsets(sizes, recordBytes);
+function backgroundWriter(): { write: (fd: number, bytes: Uint8Array, position: number) => Promise<void>; done: () => Promise<void> } {
   const pending: Promise<void>[] = [];
   let failure: Error | undefined;
-  const writeAll = async (records: Uint8Array, position: number): Promise<void> => {
-    for (let o = 0; o < records.length; ) o += await new Promise<number>((res, rej) => fsWrite(fd, records, o, records.length - o, position + o, (e, n) => (e ? rej(e) : res(n))));
+  const writeAll = async (fd: number, bytes: Uint8Array, position: number): Promise<void> => {
+    for (let o = 0; o < bytes.length; ) o += await new Promise<number>((res, rej) => fsWrite(fd, bytes, o, bytes.length - o, position + o, (e, n) => (e ? rej(e) : res(n))));
   };
   return {
-    write: (level, records, count) => {
-      const p = writeAll(records.subarray(0, count * recordBytes), at[level]!).catch((e: Error) => void (failure ??= e));
+    write: (fd, bytes, position) => {
+      const p = writeAll(fd, bytes, position).catch((e: Error) => void (failure ??= e));
       pending.push(p);
       return p;
     },
@@ -125,10 +132,13 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
   const keep = options.keepLevels ?? true;
   // Block mode needs the balances in the shared table: a private one's are gathered into the leaf records by planTree.
   const depth = !keep && options.onLevel === undefined && table ? blockDepth(treeShape(accounts.count, options).leafCount, options.blockLeaves ?? BLOCK) : 0;
-  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, leaveDraws: draw, allocateLeaves: depth === 0 }, shared);
+  // Block mode with worker draws and a salts file: each worker draws its blocks' salts in scratch memory.
+  const ownSalts = depth > 0 && draw && options.saltsFd !== undefined;
+  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, leaveDraws: draw, allocateLeaves: depth === 0, allocateSalts: !ownSalts }, shared);
   const k = accounts.assets.length;
   const r = HASH_BYTES + AMOUNT_BYTES * k;
-  const writer = options.nodesFd === undefined ? undefined : levelWriter(options.nodesFd, r, plan.sizes);
+  const levelAt = levelOffsets(plan.sizes, r);
+  const writer = options.nodesFd === undefined && options.saltsFd === undefined ? undefined : backgroundWriter();
   // Level `depth` (the blocks' roots; the leaves without block mode) is the first level in shared memory.
   const bottom = depth > 0 ? shared(plan.sizes[depth]! * r) : plan.leaves;
   const source = table ?? sharedIdsOnly(accounts);
@@ -148,7 +158,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     const common = { ...source, gather: table !== undefined, leafAccount: plan.leafAccount.buffer, padUids: (plan.padUids ?? new Uint8Array(0)).buffer, stage: Math.max(1, options.stageSize ?? STAGE), snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer, draw };
     // Block mode: jobs of whole blocks; each also hashes its blocks' levels 1 to depth (2^depth - 1 nodes a block).
     const size = 2 ** depth;
-    const blockJobs = { kind: 'subtree' as const, depth, top: bottom.buffer, assets: k, sizes: plan.sizes.slice(0, depth + 1), levelAt: levelOffsets(plan.sizes, r), fd: options.nodesFd ?? null };
+    const blockJobs = { kind: 'subtree' as const, depth, top: bottom.buffer, assets: k, sizes: plan.sizes.slice(0, depth + 1), levelAt, fd: options.nodesFd ?? null, saltsFd: options.saltsFd ?? null, ownSalts };
     const jobs = ranges(plan.leafCount, Math.max(size, Math.floor(job / size) * size)).map(([from, to]) => ({ kind: 'leaves' as Job['kind'], from, to, padFrom: 0, pads: 0, ...common, ...(depth > 0 ? blockJobs : {}) }));
     const leafDone = (j: Job): void => tick(2 * (j.to - j.from) - (j.pads as number) + (j.to - j.from) - (j.to - j.from) / size);
     let leafOverflow = -1;
@@ -188,11 +198,13 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     }
     // A block job reports the lowest level of its blocks where a sum overflowed (see worker-source.ts).
     checkOverflow(accounts, leafOverflow < 0 ? -1 : leafOverflow % k);
+    // Outside block mode the salts are all drawn by now, in memory.
+    if (depth === 0 && options.saltsFd !== undefined) void writer!.write(options.saltsFd, plan.salts, 0);
     if (options.releaseBalances) accounts.releaseBalances();
     const levels: Uint8Array[] | undefined = keep ? [plan.leaves] : undefined;
     const onLevel = (l: number, records: Uint8Array, count: number): unknown => {
       const consumer = options.onLevel?.(l, records, count);
-      const written = writer?.write(l, records, count);
+      const written = options.nodesFd === undefined ? undefined : writer!.write(options.nodesFd, records.subarray(0, count * r), levelAt[l]!);
       return written ? Promise.all([consumer, written]) : consumer;
     };
     // Without kept levels, level l goes into the memory of level l - 2 (the leaves' for l = 2) once
@@ -225,7 +237,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
       prev = next;
     }
     await writer?.done();
-    return new LiabilitiesTree(accounts, plan.snapshotId, plan.height, plan.leafCount, prev.slice(0, r), plan.leafAccount, plan.salts, levels);
+    return new LiabilitiesTree(accounts, plan.snapshotId, plan.height, plan.leafCount, prev.slice(0, r), plan.leafAccount, plan.salts, levels, options.saltsFd !== undefined);
   } finally {
     // Settle the writes in flight (a failed build included), so the caller may close the file.
     await writer?.done().catch(() => undefined);

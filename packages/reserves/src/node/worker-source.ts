@@ -85,7 +85,8 @@ function leafHasher(j) {
 }
 
 // Over a range of leaves [from, to), in leaf order (leaf p's record is record p - j.recordBase of
-// j.records; recordBase 0 or absent: the whole level): every leaf's balances (copied from the shared
+// j.records, its salt salt p - j.saltBase of j.salts; a base 0 or absent: the whole level, all the
+// salts): every leaf's balances (copied from the shared
 // table when j.gather) and its leaf hash; an account's uid hash is computed from its id. With j.draw
 // the salts of each sub-batch, and its padding leaves' uid hashes, are drawn here from the CSPRNG
 // (OpenSSL's, thread-safe); otherwise a padding leaf's uid hash is the next one of j.padUids
@@ -98,7 +99,7 @@ function leaves(j) {
   const leafAccount = new Uint32Array(j.leafAccount), ids = new Uint8Array(j.ids), starts = new Uint32Array(j.idOffsets), draw = j.draw;
   const pad64 = draw ? new BigUint64Array(4 * j.stage) : new BigUint64Array(j.padUids), pad8 = new Uint8Array(pad64.buffer);
   const chunks = j.chunks.map((c) => new BigUint64Array(c)), chunks32 = j.chunks.map((c) => new Uint32Array(c));
-  const r = j.recordBytes, bq = (r - 32) >> 3, shift = j.chunkShift, mask = (1 << shift) - 1, n = j.count, gather = j.gather, rb = j.recordBase || 0;
+  const r = j.recordBytes, bq = (r - 32) >> 3, shift = j.chunkShift, mask = (1 << shift) - 1, n = j.count, gather = j.gather, rb = j.recordBase || 0, sb = j.saltBase || 0;
   const leaf = leafHasher(j);
   const stage = j.stage, st = new Int32Array(stage), ln = new Int32Array(stage);
   let q4 = draw ? 0 : j.padFrom * 4, touch = 0;
@@ -140,13 +141,13 @@ function leaves(j) {
       else if (ln[k] < 0) pads++;
     }
     if (draw) {
-      randomFillSync(salt8, base * 32, (end - base) * 32);
+      randomFillSync(salt8, (base - sb) * 32, (end - base) * 32);
       if (pads > 0) randomFillSync(pad8, 0, 32 * pads);
       q4 = 0;
     }
     for (let p = base; p < end; p++) {
       const k = p - base, len = ln[k];
-      leaf(p, rec32, rec64, ((p - rb) * r) >> 3, salt64, p * 4, ids, st[k], len, pad64, q4);
+      leaf(p, rec32, rec64, ((p - rb) * r) >> 3, salt64, (p - sb) * 4, ids, st[k], len, pad64, q4);
       if (len < 0) q4 += 4;
     }
   }
@@ -212,13 +213,13 @@ function leavesNative(j) {
   if (j.draw) {
     let count = 0;
     for (let p = j.from; p < j.to; p++) if (leafAccount[p] >= j.count) count++;
-    randomFillSync(salts, j.from * 32, (j.to - j.from) * 32);
+    randomFillSync(salts, (j.from - (j.saltBase || 0)) * 32, (j.to - j.from) * 32);
     pads = new Uint8Array(32 * count);
     if (count > 0) randomFillSync(pads);
     padStart = 0;
   }
   const chunks = j.gather ? j.chunks.map((c) => new Uint8Array(c)) : [];
-  native.leaves(new Uint8Array(j.records), salts, leafAccount, j.count, chunks, j.chunkShift, new Uint8Array(j.ids), new Uint32Array(j.idOffsets), pads, padStart, j.snapshotId, j.uidTag, (j.recordBytes - 32) / 16, j.from, j.to, j.recordBase || 0);
+  native.leaves(new Uint8Array(j.records), salts, leafAccount, j.count, chunks, j.chunkShift, new Uint8Array(j.ids), new Uint32Array(j.idOffsets), pads, padStart, j.snapshotId, j.uidTag, (j.recordBytes - 32) / 16, j.from, j.to, j.recordBase || 0, j.saltBase || 0);
   return -1;
 }
 
@@ -231,9 +232,10 @@ function levelNative(j) {
   return native.level(new Uint8Array(j.prev), j.prevCount, new Uint8Array(j.next), j.assets, j.base || 0, j.from, j.to);
 }
 
-// This worker's scratch buffer for the 'subtree' jobs: allocated once (grown if a job needs more)
-// and reused by every block, so its pages are touched fresh only once per worker.
-let scratch = new ArrayBuffer(0);
+// This worker's scratch buffers for the 'subtree' jobs (leaf records and levels; salts): allocated
+// once (grown if a job needs more) and reused by every block, so their pages are touched fresh only
+// once per worker.
+let scratch = new ArrayBuffer(0), saltScratch = new ArrayBuffer(0);
 
 // A 'subtree' job (the in-memory build without kept levels): leaves [from, to), whole blocks of
 // 2^j.depth leaves. Each block's leaf records go into the scratch buffer (hashLeaves, with the
@@ -242,15 +244,20 @@ let scratch = new ArrayBuffer(0);
 // (and i <= 2i, so no record is overwritten before it is read). Only the block's root record goes
 // to shared memory (j.top, level depth). With a file descriptor (j.fd), every level of the block
 // below depth is first written at its place in the nodes file (level l from byte j.levelAt[l]).
+// With j.saltsFd, the block's salts are written at their place in the salts file (32 bytes a
+// leaf); with j.ownSalts too, they are drawn into a scratch buffer of this worker, not into j.salts
+// (no memory holds all the salts).
 // Returns (l - 1) * assets + a for the lowest level l where asset a's sum reached 2^128, or -1.
 function subtree(j, hashLeaves, hashLevel) {
   const d = j.depth, size = 2 ** d, r = j.recordBytes, k = j.assets;
   if (scratch.byteLength < size * r) scratch = new ArrayBuffer(size * r);
+  if (j.ownSalts && saltScratch.byteLength < size * 32) saltScratch = new ArrayBuffer(size * 32);
   const u8 = new Uint8Array(scratch), top = new Uint8Array(j.top), leafAccount = new Uint32Array(j.leafAccount);
   let padFrom = j.padFrom;
   for (let first = j.from; first < j.to; first += size) {
-    hashLeaves({ ...j, records: scratch, recordBase: first, from: first, to: first + size, padFrom });
+    hashLeaves({ ...j, records: scratch, recordBase: first, from: first, to: first + size, padFrom, ...(j.ownSalts ? { salts: saltScratch, saltBase: first } : {}) });
     if (!j.draw) for (let p = first; p < first + size; p++) if (leafAccount[p] >= j.count) padFrom++;
+    if (j.saltsFd !== null) writeAt(j.saltsFd, j.ownSalts ? new Uint8Array(saltScratch) : new Uint8Array(j.salts, first * 32), size * 32, first * 32);
     if (j.fd !== null) writeAt(j.fd, u8, size * r, j.levelAt[0] + first * r);
     for (let l = 1; l <= d; l++) {
       const base = first / 2 ** l, count = size >> l;
