@@ -212,7 +212,9 @@ function leavesNative(j) {
   let pads = new Uint8Array(j.padUids), padStart = j.padFrom;
   if (j.draw) {
     let count = 0;
-    for (let p = j.from; p < j.to; p++) if (leafAccount[p] >= j.count) count++;
+    // Fields read once (a job object's shape varies: reading them in the loop is a megamorphic load each time).
+    const n = j.count, to = j.to;
+    for (let p = j.from; p < to; p++) if (leafAccount[p] >= n) count++;
     randomFillSync(salts, (j.from - (j.saltBase || 0)) * 32, (j.to - j.from) * 32);
     pads = new Uint8Array(32 * count);
     if (count > 0) randomFillSync(pads);
@@ -256,7 +258,7 @@ function subtree(j, hashLeaves, hashLevel) {
   let padFrom = j.padFrom;
   for (let first = j.from; first < j.to; first += size) {
     hashLeaves({ ...j, records: scratch, recordBase: first, from: first, to: first + size, padFrom, ...(j.ownSalts ? { salts: saltScratch, saltBase: first } : {}) });
-    if (!j.draw) for (let p = first; p < first + size; p++) if (leafAccount[p] >= j.count) padFrom++;
+    if (!j.draw) for (let p = first, n = j.count; p < first + size; p++) if (leafAccount[p] >= n) padFrom++;
     if (j.saltsFd !== null) writeAt(j.saltsFd, j.ownSalts ? new Uint8Array(saltScratch) : new Uint8Array(j.salts, first * 32), size * 32, first * 32);
     if (j.fd !== null) writeAt(j.fd, u8, size * r, j.levelAt[0] + first * r);
     for (let l = 1; l <= d; l++) {
