@@ -21,13 +21,14 @@
  * the spill file, bucket files and store go to a scratch folder (default: the OS temp folder), removed
  * at the end; the peak RSS then shows the bounded memory.
  * What the in-memory build's time includes: like `por build`, it writes every level to a nodes.bin
- * and the salts to a salts.bin in a scratch folder (--dir, default the OS temp folder; removed after each round, so the page
- * cache's dirty pages are dropped, not flushed) through `nodesFd`: the workers write the levels of
- * the blocks they hash (block mode, ParallelTreeOptions.blockLeaves), the main thread the levels
- * above. Not included, as in the CLI's "hashing" time: reading the accounts file (ingest is timed
- * apart), fsync, and the other store files (leaves.bin, ids, lookup.bin). --no-store writes no
- * level anywhere and the salts to /dev/null (hashing only: less work than the CLI does). --block=N sets the block
- * size in leaves (1: no block mode, whole levels in shared memory, the build before 2026-12-06 16:00).
+ * and the salts to a salts.bin in a scratch folder (--dir, default the OS temp folder; removed after
+ * each round, so the page cache's dirty pages are dropped, not flushed) through `nodesFd` and
+ * `saltsFd`: the workers write the levels and salts of the blocks they hash (block mode,
+ * ParallelTreeOptions.blockLeaves), the main thread the levels above. Not included, as in the CLI's
+ * "hashing" time: reading the accounts file (ingest is timed apart), fsync, and the other store
+ * files (leaves.bin, ids, lookup.bin). --no-store writes no level anywhere and the salts to
+ * /dev/null (hashing only: less work than the CLI does). --block=N sets the block size in leaves
+ * (1: no block mode, whole levels in shared memory, the build before 2026-12-06 16:00).
  * Like `keygrade por build`, the benchmark runs itself again with glibc's transparent huge pages
  * for malloc (apps/cli/bin/hugepages.js); `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` measures without.
  */

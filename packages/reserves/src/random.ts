@@ -30,6 +30,8 @@ export class RandomStream {
   private readonly buf = new Uint8Array(4096);
   private pos = this.buf.length;
   private readonly view = new DataView(this.buf.buffer);
+  /** below()'s single draw. */
+  private readonly one = new Uint32Array(1);
 
   constructor(private readonly source: RandomSource) {}
 
@@ -59,9 +61,8 @@ export class RandomStream {
   /** A uniform integer in [0, n) for 1 <= n <= 2^32, by rejection sampling (no modulo bias). */
   below(n: number): number {
     if (!Number.isInteger(n) || n < 1 || n > 0x1_0000_0000) throw new RangeError(`below(${n}): n must be an integer in [1, 2^32]`);
-    const out = new Uint32Array(1);
-    this.belowEach(out, n - 1, 1);
-    return out[0]!;
+    this.belowEach(this.one, n - 1, 1);
+    return this.one[0]!;
   }
 
   /**

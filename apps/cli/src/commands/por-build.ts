@@ -153,7 +153,7 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     const { onLevel, ...rest } = options;
     const tree = parallel
       ? await buildLiabilitiesTreeParallel(table, { ...rest, nodesFd: files.fd('nodes.bin'), saltsFd: files.fd('salts.bin'), ...(workers !== undefined ? { workers } : {}) }).catch((e: unknown) => {
-          // A failed write of nodes.bin (a full disk) reads like any other store write failure.
+          // A failed write of nodes.bin or salts.bin (a full disk) reads like any other store write failure.
           if ((e as NodeJS.ErrnoException).syscall === 'write') throw new ExitError(EXIT.usage, `cannot write the store: ${(e as Error).message.split('\n')[0]!}`);
           throw e;
         })

@@ -46,9 +46,9 @@ export interface ParallelTreeOptions extends Omit<TreeOptions, 'hash'> {
   /**
    * A file descriptor open for writing: the salts are written to it in the store's salts.bin layout
    * (32 bytes a leaf, in leaf order), with positioned writes, and the tree comes back with
-   * `saltsWritten` set. In block mode the workers write the salts of the blocks they hash; with the
-   * platform CSPRNG they also draw them in scratch memory, so no array of all the salts exists and
-   * `tree.salts` is empty. Otherwise the salts are written from memory once drawn, and kept.
+   * `saltsWritten` set. In block mode with the platform CSPRNG the workers draw each block's salts
+   * in scratch memory and write them, so no array of all the salts exists and `tree.salts` is
+   * empty. Otherwise the salts are written from memory once all are drawn, and kept.
    */
   saltsFd?: number;
   /**
@@ -158,7 +158,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     const common = { ...source, gather: table !== undefined, leafAccount: plan.leafAccount.buffer, padUids: (plan.padUids ?? new Uint8Array(0)).buffer, stage: Math.max(1, options.stageSize ?? STAGE), snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer, draw };
     // Block mode: jobs of whole blocks; each also hashes its blocks' levels 1 to depth (2^depth - 1 nodes a block).
     const size = 2 ** depth;
-    const blockJobs = { kind: 'subtree' as const, depth, top: bottom.buffer, assets: k, sizes: plan.sizes.slice(0, depth + 1), levelAt, fd: options.nodesFd ?? null, saltsFd: options.saltsFd ?? null, ownSalts };
+    const blockJobs = { kind: 'subtree' as const, depth, top: bottom.buffer, assets: k, sizes: plan.sizes.slice(0, depth + 1), levelAt, fd: options.nodesFd ?? null, saltsFd: ownSalts ? options.saltsFd : null };
     const jobs = ranges(plan.leafCount, Math.max(size, Math.floor(job / size) * size)).map(([from, to]) => ({ kind: 'leaves' as Job['kind'], from, to, padFrom: 0, pads: 0, ...common, ...(depth > 0 ? blockJobs : {}) }));
     const leafDone = (j: Job): void => tick(2 * (j.to - j.from) - (j.pads as number) + (j.to - j.from) - (j.to - j.from) / size);
     let leafOverflow = -1;
@@ -198,8 +198,8 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     }
     // A block job reports the lowest level of its blocks where a sum overflowed (see worker-source.ts).
     checkOverflow(accounts, leafOverflow < 0 ? -1 : leafOverflow % k);
-    // Outside block mode the salts are all drawn by now, in memory.
-    if (depth === 0 && options.saltsFd !== undefined) void writer!.write(options.saltsFd, plan.salts, 0);
+    // Unless the workers drew and wrote them, the salts are all drawn by now, in memory.
+    if (!ownSalts && options.saltsFd !== undefined) void writer!.write(options.saltsFd, plan.salts, 0);
     if (options.releaseBalances) accounts.releaseBalances();
     const levels: Uint8Array[] | undefined = keep ? [plan.leaves] : undefined;
     const onLevel = (l: number, records: Uint8Array, count: number): unknown => {

@@ -246,20 +246,20 @@ let scratch = new ArrayBuffer(0), saltScratch = new ArrayBuffer(0);
 // (and i <= 2i, so no record is overwritten before it is read). Only the block's root record goes
 // to shared memory (j.top, level depth). With a file descriptor (j.fd), every level of the block
 // below depth is first written at its place in the nodes file (level l from byte j.levelAt[l]).
-// With j.saltsFd, the block's salts are written at their place in the salts file (32 bytes a
-// leaf); with j.ownSalts too, they are drawn into a scratch buffer of this worker, not into j.salts
-// (no memory holds all the salts).
+// With j.saltsFd (set only when the salts are this worker's to draw), the block's salts are drawn
+// into a scratch buffer of this worker, not into j.salts (no memory holds all the salts), and
+// written at their place in the salts file (32 bytes a leaf).
 // Returns (l - 1) * assets + a for the lowest level l where asset a's sum reached 2^128, or -1.
 function subtree(j, hashLeaves, hashLevel) {
-  const d = j.depth, size = 2 ** d, r = j.recordBytes, k = j.assets;
+  const d = j.depth, size = 2 ** d, r = j.recordBytes, k = j.assets, ownSalts = j.saltsFd !== null;
   if (scratch.byteLength < size * r) scratch = new ArrayBuffer(size * r);
-  if (j.ownSalts && saltScratch.byteLength < size * 32) saltScratch = new ArrayBuffer(size * 32);
+  if (ownSalts && saltScratch.byteLength < size * 32) saltScratch = new ArrayBuffer(size * 32);
   const u8 = new Uint8Array(scratch), top = new Uint8Array(j.top), leafAccount = new Uint32Array(j.leafAccount);
   let padFrom = j.padFrom;
   for (let first = j.from; first < j.to; first += size) {
-    hashLeaves({ ...j, records: scratch, recordBase: first, from: first, to: first + size, padFrom, ...(j.ownSalts ? { salts: saltScratch, saltBase: first } : {}) });
+    hashLeaves({ ...j, records: scratch, recordBase: first, from: first, to: first + size, padFrom, ...(ownSalts ? { salts: saltScratch, saltBase: first } : {}) });
     if (!j.draw) for (let p = first, n = j.count; p < first + size; p++) if (leafAccount[p] >= n) padFrom++;
-    if (j.saltsFd !== null) writeAt(j.saltsFd, j.ownSalts ? new Uint8Array(saltScratch) : new Uint8Array(j.salts, first * 32), size * 32, first * 32);
+    if (ownSalts) writeAt(j.saltsFd, new Uint8Array(saltScratch), size * 32, first * 32);
     if (j.fd !== null) writeAt(j.fd, u8, size * r, j.levelAt[0] + first * r);
     for (let l = 1; l <= d; l++) {
       const base = first / 2 ** l, count = size >> l;
@@ -286,7 +286,7 @@ parentPort.on('message', (job) => {
       : (job.kind === 'leaves' ? leaves : job.kind === 'block' ? block : level);
     parentPort.postMessage({ id: job.id, overflow: f(job) });
   } catch (e) {
-    // A file system error (a nodes file write) keeps its errno code and system call for the caller.
+    // A file system error (a store file write) keeps its errno code and system call for the caller.
     parentPort.postMessage({ id: job.id, error: String(e && e.stack || e), code: e && typeof e.code === 'string' ? e.code : undefined, syscall: e && typeof e.syscall === 'string' ? e.syscall : undefined });
   }
 });
