@@ -429,6 +429,69 @@ static napi_value level(napi_env env, napi_callback_info info) {
   return number(env, -1);
 }
 
+/* Swaps of the shuffle drawn ahead, whose slots are prefetched before they are swapped. */
+#define SHUFFLE_BATCH 256
+
+/*
+ * shuffle(items, bytes, pos, state) -> the position in `bytes` after the bytes used
+ *
+ * The Fisher–Yates steps of random.ts's shuffle(), with its draws: for i = state[0], state[0] - 1,
+ * ... down to state[1] + 1, draw j uniform in [0, i] and swap items[i] and items[j]. A draw takes
+ * the next 4 bytes of `bytes` from `pos` on as a big-endian u32 x, and with n = i + 1 and
+ * r = x mod n keeps r when x - r + n <= 2^32 (otherwise draws again): RandomStream.belowEach's
+ * rule, so the same bytes give the same permutation as the JavaScript shuffle. Stops when the
+ * steps are done or fewer than 4 bytes are left; state[0] is then the next step's i (state[1]
+ * once done), and the caller refills the bytes and calls again.
+ */
+static napi_value shuffle(napi_env env, napi_callback_info info) {
+  napi_value a[4];
+  if (!get_args(env, info, 4, a)) return NULL;
+  const uint32_t *items_c, *state_c;
+  size_t count, state_count;
+  span_t bytes;
+  uint32_t pos;
+  if (!get_u32s(env, a[0], &items_c, &count, "items must be a Uint32Array") || !get_span(env, a[1], &bytes, "bytes must be a typed array") ||
+      !get_u32(env, a[2], &pos, "pos must be a whole number") || !get_u32s(env, a[3], &state_c, &state_count, "state must be a Uint32Array"))
+    return NULL;
+  if (state_count != 2) return fail(env, "state must hold 2 values"), NULL;
+  uint32_t *items = (uint32_t *)items_c, *state = (uint32_t *)state_c;
+  uint32_t top = state[0];
+  const uint32_t stop = state[1];
+  if (stop > top || (top > stop && (size_t)top >= count)) return fail(env, "shuffle steps out of bounds"), NULL;
+  if (pos > bytes.bytes) return fail(env, "pos out of bounds"), NULL;
+  const uint8_t *b = bytes.data;
+  const size_t end = bytes.bytes;
+  size_t p = pos;
+  uint32_t target[SHUFFLE_BATCH];
+  bool out = false;
+  while (top > stop && !out) {
+    const uint32_t want = top - stop < SHUFFLE_BATCH ? top - stop : SHUFFLE_BATCH;
+    uint32_t m = 0;
+    while (m < want) {
+      const uint64_t n = (uint64_t)(top - m) + 1;
+      if (p + 4 > end) {
+        out = true;
+        break;
+      }
+      const uint64_t x = ((uint64_t)b[p] << 24) | ((uint64_t)b[p + 1] << 16) | ((uint64_t)b[p + 2] << 8) | b[p + 3];
+      p += 4;
+      const uint64_t r = x % n;
+      if (x - r + n <= 0x100000000ull) target[m++] = (uint32_t)r;
+    }
+    /* The swaps' random slots first, so their cache misses overlap. */
+    for (uint32_t k = 0; k < m; k++) __builtin_prefetch(items + target[k], 1);
+    for (uint32_t k = 0; k < m; k++) {
+      const uint32_t i = top - k, j = target[k];
+      const uint32_t t = items[i];
+      items[i] = items[j];
+      items[j] = t;
+    }
+    top -= m;
+  }
+  state[0] = top;
+  return number(env, (double)p);
+}
+
 /*
  * repeat(message, count) -> a byte of the last digest
  *
@@ -468,6 +531,7 @@ NAPI_MODULE_INIT() {
     {"leaves", NULL, leaves, NULL, NULL, NULL, napi_enumerable, NULL},
     {"block", NULL, block, NULL, NULL, NULL, napi_enumerable, NULL},
     {"level", NULL, level, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"shuffle", NULL, shuffle, NULL, NULL, NULL, napi_enumerable, NULL},
     {"repeat", NULL, repeat, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sha256", NULL, sha256, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -66,6 +66,26 @@ export class RandomStream {
   }
 
   /**
+   * Lets a consumer outside JavaScript draw from the stream's own buffer (the native shuffle):
+   * `take(buffer, pos)` reads 4-byte draws from `pos` on and returns the position after the bytes it
+   * used; it is called again with a refilled buffer while `done()` is false. The buffer is refilled
+   * when fewer than 4 bytes are left, exactly as {@link belowEach} does, so the source sees the same
+   * calls as the same draws made in JavaScript.
+   */
+  consume(take: (buffer: Uint8Array, pos: number) => number, done: () => boolean): void {
+    while (!done()) {
+      if (this.pos + 4 > this.buf.length) {
+        this.source(this.buf);
+        this.pos = 0;
+      }
+      const next = take(this.buf, this.pos);
+      if (!(next >= this.pos && next <= this.buf.length)) throw new RangeError('consume: the consumer returned a position outside the buffer');
+      if (next === this.pos && !done()) throw new RangeError('consume: the consumer used no bytes');
+      this.pos = next;
+    }
+  }
+
+  /**
    * The shuffle's draws: out[k] = below(top - k + 1) for k = 0 … m - 1, in that order (1 <= m and
    * top - m + 2 >= 1; top + 1 <= 2^32). A draw x (a big-endian u32) gives r = x mod n and is kept
    * when the whole run of n values from x - r fits below 2^32, that is x < 2^32 - (2^32 mod n):

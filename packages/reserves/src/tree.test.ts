@@ -182,6 +182,26 @@ test('unbiased index draws: below(n) rejects the tail instead of folding it (no 
   assert.throws(() => stream.below(0), RangeError);
 });
 
+test('consume() hands out the stream\'s buffer as u32() would read it, refilling it the same way', () => {
+  const plain = new RandomStream(seeded('consume'));
+  const direct = new RandomStream(seeded('consume'));
+  const want = Array.from({ length: 1500 }, () => plain.u32());
+  const got: number[] = [];
+  // Three words a call at most: calls end at and across the 4096-byte buffer's end.
+  direct.consume(
+    (buf, pos) => {
+      let p = pos;
+      for (let i = 0; i < 3 && p + 4 <= buf.length && got.length < 1500; i++, p += 4) got.push(new DataView(buf.buffer, buf.byteOffset).getUint32(p));
+      return p;
+    },
+    () => got.length === 1500,
+  );
+  assert.deepEqual(got, want);
+  assert.equal(direct.u32(), plain.u32(), 'both streams are at the same place');
+  assert.throws(() => direct.consume(() => 1e9, () => false), /outside the buffer/);
+  assert.throws(() => new RandomStream(seeded(1)).consume((_, pos) => pos, () => false), /used no bytes/);
+});
+
 test('below(n) and the batched draws equal textbook rejection sampling (limit 2^32 - 2^32 mod n) for n up to 2^32, rejections included', () => {
   // Bounds near 2^31 + 1 and 2^32 - 1 reject about half of the values; small ones almost never.
   const bound = fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 2 ** 31 - 5, max: 2 ** 31 + 5 }), fc.integer({ min: 2 ** 32 - 1000, max: 2 ** 32 }), fc.integer({ min: 1, max: 2 ** 32 }));

@@ -5,7 +5,9 @@ import fc from 'fast-check';
 import { toHex, writeU128 } from '../bytes.js';
 import { hashLevelRange } from '../tree.js';
 import { UID_TAG } from '../hash.js';
-import { nativeHashing, nativeStatus } from './native.js';
+import { nativeHashing, nativeStatus, shuffleWith } from './native.js';
+import { RandomStream, shuffle, type RandomSource } from '../random.js';
+import { seeded } from '../test-util.js';
 import { HASHING_MODES } from './test-modes.js';
 
 const skip = HASHING_MODES.find((m) => m.native)!.skip;
@@ -223,4 +225,58 @@ test('the native module refuses every argument that would read or write out of b
   assert.throws(() => n.block(recs, salts, ids, new Uint32Array([0, 1]), new Uint32Array([1, 5]), snap, UID_TAG, k, 0, 0, 2), rangeError(/id is out of bounds/));
   assert.throws(() => n.block(recs, salts, ids, new Uint32Array([0]), new Uint32Array([1]), snap, UID_TAG, k, 0, 0, 2), rangeError(/too short/));
   assert.throws(() => n.block(recs, salts, ids, new Uint32Array([0, 1]), new Uint32Array([1, 1]), snap, UID_TAG, k, 1, 0, 2), rangeError(/out of bounds/));
+});
+
+/**
+ * A seeded source whose words are often 0xffffffff, which every bound n that does not divide 2^32
+ * rejects: the native shuffle's rejections and its stops at the end of a buffer are exercised.
+ */
+function rejecting(seed: string): RandomSource {
+  const inner = seeded(seed);
+  return (out) => {
+    inner(out);
+    for (let i = 0; i + 4 <= out.length; i += 4) if (out[i]! < 96) out.fill(0xff, i, i + 4);
+  };
+}
+
+test('the native shuffle makes the JavaScript shuffle\'s permutation from the same draws, in parts too, rejections included (property)', { skip }, () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 5000 }), fc.array(fc.nat(), { maxLength: 4 }), fc.string(), fc.boolean(), (length, cuts, seed, reject) => {
+      const make = () => new RandomStream(reject ? rejecting(seed) : seeded(seed));
+      const js = Uint32Array.from({ length }, (_, i) => i);
+      const c = js.slice();
+      const a = make();
+      const b = make();
+      // The shuffle in parts from the top down, at the same (sorted) stops for both.
+      const stops = [...new Set(cuts.map((x) => (length > 0 ? x % length : 0)))].sort((x, y) => y - x);
+      let top = length - 1;
+      for (const stop of [...stops, 0]) {
+        if (stop >= top) continue;
+        shuffle(js, a, top, stop);
+        shuffleWith(native(), c, b, top, stop);
+        top = stop;
+      }
+      assert.deepEqual([...c], [...js]);
+      // Both streams are at the same place: their next words agree.
+      assert.equal(b.u32(), a.u32());
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('the native shuffle checks its steps, its buffer position and its state', { skip }, () => {
+  const n = native();
+  const items = new Uint32Array([0, 1, 2, 3]);
+  const bytes = new Uint8Array(16);
+  // Zero words: j = 0 at every step (no bound rejects 0): swap slots 3 and 0, then 2 and 0, then 1 and 0.
+  assert.equal(n.shuffle(items, bytes, 0, new Uint32Array([3, 0])), 12, 'three draws of 4 bytes');
+  assert.deepEqual([...items], [1, 2, 3, 0]);
+  const state = new Uint32Array([3, 0]);
+  assert.equal(n.shuffle(items, bytes, 14, state), 14, 'fewer than 4 bytes left: no step');
+  assert.equal(state[0], 3);
+  assert.throws(() => n.shuffle(items, bytes, 0, new Uint32Array([4, 0])), rangeError(/steps out of bounds/));
+  assert.throws(() => n.shuffle(items, bytes, 0, new Uint32Array([1, 2])), rangeError(/steps out of bounds/));
+  assert.throws(() => n.shuffle(items, bytes, 17, new Uint32Array([3, 0])), rangeError(/pos out of bounds/));
+  assert.throws(() => n.shuffle(items, bytes, 0, new Uint32Array([3])), rangeError(/state must hold 2 values/));
+  assert.throws(() => n.shuffle(new Int32Array(4) as unknown as Uint32Array, bytes, 0, new Uint32Array([3, 0])), rangeError(/items must be a Uint32Array/));
 });

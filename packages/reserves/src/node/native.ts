@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { shuffle, type RandomStream } from '../random.js';
 
 /** The functions of the native module (their arguments are documented in hashing.c). */
 export interface NativeHashing {
@@ -32,6 +33,8 @@ export interface NativeHashing {
   ): number;
   block(records: Uint8Array, salts: Uint8Array, ids: Uint8Array, idStart: Uint32Array, idLen: Uint32Array, snapshotId: Uint8Array, uidTag: Uint8Array, assets: number, base: number, from: number, to: number): void;
   level(prev: Uint8Array, prevCount: number, next: Uint8Array, assets: number, base: number, from: number, to: number): number;
+  /** Fisher–Yates steps state[0] down to state[1] + 1 drawing from bytes[pos …] (see hashing.c); returns the position after the bytes used. */
+  shuffle(items: Uint32Array, bytes: Uint8Array, pos: number, state: Uint32Array): number;
   /** SHA-256 of `message`, `count` times: raw hashing for the benchmark's yardstick. */
   repeat(message: Uint8Array, count: number): number;
   sha256(message: Uint8Array): Uint8Array;
@@ -86,4 +89,17 @@ export function nativeForWorkers(option: boolean | undefined): string | undefine
   if (status.available) return status.path;
   if (option === true) throw new Error(`the native hashing module is not available: ${status.reason}`);
   return undefined;
+}
+
+/**
+ * random.ts's `shuffle(items, random, top, stop)` in C when the native module is given: the same
+ * steps, the same draws from `random` and so the same permutation; the swaps' random slots are
+ * prefetched in batches and the draws need no JavaScript number arithmetic. Without the module,
+ * the JavaScript shuffle.
+ */
+export function shuffleWith(native: NativeHashing | undefined, items: Uint32Array, random: RandomStream, top = items.length - 1, stop = 0): void {
+  if (native === undefined) return shuffle(items, random, top, stop);
+  if (!(top > stop)) return;
+  const state = new Uint32Array([top, stop]);
+  random.consume((bytes, pos) => native.shuffle(items, bytes, pos, state), () => state[0]! <= stop);
 }

@@ -16,9 +16,9 @@ import { availableParallelism } from 'node:os';
 import { MAX_ID_BYTES, type AccountTable } from '../accounts.js';
 import { AMOUNT_BYTES, HASH_BYTES, UID_TAG, type Sha256 } from '../hash.js';
 import { checkOverflow, hashLevelRange, LiabilitiesTree, planTree, treeShape, type TreeOptions } from '../tree.js';
-import { nativeForWorkers } from './native.js';
+import { nativeForWorkers, nativeHashing, shuffleWith } from './native.js';
 import { JOB, JobQueue, Pool, ranges, shared, type Job } from './pool.js';
-import { cryptoRandom, RandomStream, shuffle } from '../random.js';
+import { cryptoRandom, RandomStream } from '../random.js';
 
 /** Options of {@link buildLiabilitiesTreeParallel}. */
 export interface ParallelTreeOptions extends Omit<TreeOptions, 'hash'> {
@@ -152,6 +152,8 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
   const job = Math.max(1, options.jobSize ?? JOB);
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const pool = new Pool(workers, nativeForWorkers(options.native));
+  // The shuffle on this thread: in C with the native module (the same draws and permutation).
+  const native = options.native === false ? undefined : nativeHashing();
   try {
     // Every leaf in leaf order: an account's uid hash and leaf hash, a padding leaf's leaf hash.
     // Jobs are ranges of leaves; without worker draws, each is told how many padding leaves come before it.
@@ -181,7 +183,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
       for (let i = jobs.length - 1; i >= 0 && !failed; i--) {
         const jb = jobs[i]!;
         const stop = Math.max(0, jb.from - 1);
-        shuffle(plan.leafAccount, random, top, stop);
+        shuffleWith(native, plan.leafAccount, random, top, stop);
         top = stop;
         countPads(jb, 0);
         queue.push(jb);
@@ -191,7 +193,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
       queue.end();
       leafOverflow = await running;
     } else {
-      shuffle(plan.leafAccount, new RandomStream(cryptoRandom));
+      shuffleWith(native, plan.leafAccount, new RandomStream(cryptoRandom));
       accounts.gatherBalances(plan.leafAccount, plan.leaves, r, HASH_BYTES);
       for (const jb of jobs) countPads(jb, 0);
       leafOverflow = await pool.run(jobs, leafDone);
