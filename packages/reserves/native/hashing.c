@@ -261,6 +261,28 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
   volatile uint32_t sink = 0;
   for (uint32_t first = from; first < to && problem == NULL; first += BATCH) {
     const uint32_t m = to - first < BATCH ? to - first : BATCH;
+    /* Prefetches ahead, past `to` too (the leaves after it are usually this thread's next call):
+       the id offsets of the batch after next, and the ids and balances of the next batch, whose
+       offsets the previous batch prefetched. Only hints: every value is still read and checked below. */
+    {
+      const size_t ahead2 = (size_t)first + 2 * BATCH, ahead1 = (size_t)first + BATCH;
+      for (size_t q = ahead2; q < ahead2 + BATCH && q < leaf_count; q++) {
+        const uint32_t acc = leaf_account[q];
+        if (acc < n) __builtin_prefetch(offsets + acc);
+      }
+      for (size_t q = ahead1; q < ahead1 + BATCH && q < leaf_count; q++) {
+        const uint32_t acc = leaf_account[q];
+        if (acc >= n) continue;
+        const uint32_t start = offsets[acc];
+        if (start < ids.bytes) __builtin_prefetch(ids.data + start);
+        const uint32_t ci = acc >> shift;
+        if (ci < chunk_count && ((size_t)(acc & mask) + 1) * bal <= chunk[ci].bytes) {
+          const uint8_t *b = chunk[ci].data + (size_t)(acc & mask) * bal;
+          __builtin_prefetch(b);
+          __builtin_prefetch(b + bal - 1);
+        }
+      }
+    }
     /* The table reads of a batch first, in short loops of independent loads whose cache misses
        the processor overlaps; the hashing then finds them in the cache. */
     for (uint32_t i = 0; i < m; i++) acc_b[i] = leaf_account[first + i];
