@@ -134,27 +134,29 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
   const depth = !keep && options.onLevel === undefined && table ? blockDepth(treeShape(accounts.count, options).leafCount, options.blockLeaves ?? BLOCK) : 0;
   // Block mode with worker draws and a salts file: each worker draws its blocks' salts in scratch memory.
   const ownSalts = depth > 0 && draw && options.saltsFd !== undefined;
-  const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, leaveDraws: draw, allocateLeaves: depth === 0, allocateSalts: !ownSalts }, shared);
-  const k = accounts.assets.length;
-  const r = HASH_BYTES + AMOUNT_BYTES * k;
-  const levelAt = levelOffsets(plan.sizes, r);
-  const writer = options.nodesFd === undefined && options.saltsFd === undefined ? undefined : backgroundWriter();
-  // Level `depth` (the blocks' roots; the leaves without block mode) is the first level in shared memory.
-  const bottom = depth > 0 ? shared(plan.sizes[depth]! * r) : plan.leaves;
-  const source = table ?? sharedIdsOnly(accounts);
-  const totalHashes = accounts.count + plan.sizes.reduce((a, b) => a + b, 0);
-  let done = 0;
-  const tick = (step: number): void => {
-    done += step;
-    options.onProgress?.(done, totalHashes);
-  };
-  const mainHash: Sha256 = options.hash ?? ((m) => nodeHash('sha256', m, 'buffer'));
-  const job = Math.max(1, options.jobSize ?? JOB);
+  // The workers start first: they boot (tens of milliseconds each) while the plan is laid out here.
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const pool = new Pool(workers, nativeForWorkers(options.native));
-  // The shuffle on this thread: in C with the native module (the same draws and permutation).
-  const native = options.native === false ? undefined : nativeHashing();
+  let writer: ReturnType<typeof backgroundWriter> | undefined;
   try {
+    const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, leaveDraws: draw, allocateLeaves: depth === 0, allocateSalts: !ownSalts }, shared);
+    const k = accounts.assets.length;
+    const r = HASH_BYTES + AMOUNT_BYTES * k;
+    const levelAt = levelOffsets(plan.sizes, r);
+    writer = options.nodesFd === undefined && options.saltsFd === undefined ? undefined : backgroundWriter();
+    // Level `depth` (the blocks' roots; the leaves without block mode) is the first level in shared memory.
+    const bottom = depth > 0 ? shared(plan.sizes[depth]! * r) : plan.leaves;
+    const source = table ?? sharedIdsOnly(accounts);
+    const totalHashes = accounts.count + plan.sizes.reduce((a, b) => a + b, 0);
+    let done = 0;
+    const tick = (step: number): void => {
+      done += step;
+      options.onProgress?.(done, totalHashes);
+    };
+    const mainHash: Sha256 = options.hash ?? ((m) => nodeHash('sha256', m, 'buffer'));
+    const job = Math.max(1, options.jobSize ?? JOB);
+    // The shuffle on this thread: in C with the native module (the same draws and permutation).
+    const native = options.native === false ? undefined : nativeHashing();
     // Every leaf in leaf order: an account's uid hash and leaf hash, a padding leaf's leaf hash.
     // Jobs are ranges of leaves; without worker draws, each is told how many padding leaves come before it.
     const common = { ...source, gather: table !== undefined, leafAccount: plan.leafAccount.buffer, padUids: (plan.padUids ?? new Uint8Array(0)).buffer, stage: Math.max(1, options.stageSize ?? STAGE), snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer, draw };
