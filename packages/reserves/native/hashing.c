@@ -26,6 +26,15 @@
 #define MAX_ARGS 20
 #define MAX_CHUNKS 65536
 
+/*
+ * A prefetch into the L2 cache, not L1 (prefetcht2): the leaves' table reads run a batch or two
+ * ahead of the hashing, and in L1 (32 KiB a core on the Zen 4 VM measured) they would evict the
+ * hashing's own lines. A/B there, 3 pairs of 2 builds: 2.79 s mean against 2.86 s for L1 prefetches.
+ */
+static inline void prefetch_l2(const void *p) {
+  __builtin_prefetch(p, 0, 1);
+}
+
 /* Leaves whose random table reads are done together before they are hashed. */
 #ifndef BATCH
 #define BATCH 64
@@ -268,18 +277,18 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       const size_t ahead2 = (size_t)first + 2 * BATCH, ahead1 = (size_t)first + BATCH;
       for (size_t q = ahead2; q < ahead2 + BATCH && q < leaf_count; q++) {
         const uint32_t acc = leaf_account[q];
-        if (acc < n) __builtin_prefetch(offsets + acc);
+        if (acc < n) prefetch_l2(offsets + acc);
       }
       for (size_t q = ahead1; q < ahead1 + BATCH && q < leaf_count; q++) {
         const uint32_t acc = leaf_account[q];
         if (acc >= n) continue;
         const uint32_t start = offsets[acc];
-        if (start < ids.bytes) __builtin_prefetch(ids.data + start);
+        if (start < ids.bytes) prefetch_l2(ids.data + start);
         const uint32_t ci = acc >> shift;
         if (ci < chunk_count && ((size_t)(acc & mask) + 1) * bal <= chunk[ci].bytes) {
           const uint8_t *b = chunk[ci].data + (size_t)(acc & mask) * bal;
-          __builtin_prefetch(b);
-          __builtin_prefetch(b + bal - 1);
+          prefetch_l2(b);
+          prefetch_l2(b + bal - 1);
         }
       }
     }
