@@ -173,8 +173,9 @@ static inline void copy16(uint8_t *restrict d, const uint8_t *restrict s, size_t
  * SHA-256(0x00 || snapshot id || u64be(p) || uid || salt || balances) into out[0..32). The inputs
  * are all read before `out` is written, so `out` may overlap them.
  */
-static inline void hash_leaf(const leaf_ctx_t *c, uint64_t p, const uint8_t *salt, const uint8_t *id, size_t id_bytes, const uint8_t *uid, const uint8_t *balances, size_t balance_bytes, uint8_t *out) {
-  uint8_t msg[33 + 8 + 32 + 32 + 16 * MAX_ASSETS];
+#define LEAF_MESSAGE (33 + 8 + 32 + 32 + 16 * MAX_ASSETS)
+
+static inline void leaf_message(const leaf_ctx_t *c, uint64_t p, const uint8_t *salt, const uint8_t *id, size_t id_bytes, const uint8_t *uid, const uint8_t *balances, size_t balance_bytes, uint8_t *msg) {
   uint8_t *const uid_at = msg + 41;
   if (uid == NULL) {
     if (c->tag_bytes + 32 + id_bytes <= UID_MESSAGE) {
@@ -198,6 +199,11 @@ static inline void hash_leaf(const leaf_ctx_t *c, uint64_t p, const uint8_t *sal
   store_be64(msg + 33, p);
   memcpy(msg + 73, salt, 32);
   copy16(msg + 105, balances, balance_bytes);
+}
+
+static inline void hash_leaf(const leaf_ctx_t *c, uint64_t p, const uint8_t *salt, const uint8_t *id, size_t id_bytes, const uint8_t *uid, const uint8_t *balances, size_t balance_bytes, uint8_t *out) {
+  uint8_t msg[LEAF_MESSAGE];
+  leaf_message(c, p, salt, id, id_bytes, uid, balances, balance_bytes, msg);
   sha256_once(msg, 105 + balance_bytes, out);
 }
 
@@ -325,20 +331,25 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       }
     }
     sink ^= touch;
-    for (uint32_t i = 0; i < m && problem == NULL; i++) {
-      const uint32_t p = first + i;
-      uint8_t *rec = records.data + (size_t)(p - rbase) * r;
-      const uint8_t *salt = salts.data + (size_t)(p - sbase) * 32;
-      if (acc_b[i] >= n) {
-        if ((pad + 1) * 32 > pads.bytes) {
+    /* Leaf i + 1's message (its uid hash included) is laid out before leaf i is hashed. The two
+       hashes do not depend on each other, so the processor overlaps them as it overlaps back-to-back
+       raw hashes; leaf i's own hash waits on its uid hash, done one step earlier. */
+    uint8_t msg[2][LEAF_MESSAGE];
+    for (uint32_t i = 0; i <= m && problem == NULL; i++) {
+      if (i < m) {
+        const uint32_t p = first + i;
+        const uint8_t *balances = records.data + (size_t)(p - rbase) * r + 32, *salt = salts.data + (size_t)(p - sbase) * 32;
+        if (acc_b[i] < n) {
+          leaf_message(&c, p, salt, ids.data + start_b[i], end_b[i] - start_b[i], NULL, balances, bal, msg[i & 1]);
+        } else if ((pad + 1) * 32 > pads.bytes) {
           problem = "pads too short for the padding leaves";
-          break;
+        } else {
+          leaf_message(&c, p, salt, NULL, 0, pads.data + pad * 32, balances, bal, msg[i & 1]);
+          pad++;
         }
-        hash_leaf(&c, p, salt, NULL, 0, pads.data + pad * 32, rec + 32, bal, rec);
-        pad++;
-      } else {
-        hash_leaf(&c, p, salt, ids.data + start_b[i], end_b[i] - start_b[i], NULL, rec + 32, bal, rec);
       }
+      /* Leaf i - 1's hash overwrites the start of its own record, whose balances it has copied. */
+      if (i > 0 && problem == NULL) sha256_once(msg[(i - 1) & 1], 105 + bal, records.data + (size_t)(first + i - 1 - rbase) * r);
     }
   }
   free(chunk);
