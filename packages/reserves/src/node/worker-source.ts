@@ -220,7 +220,8 @@ function leavesNative(j) {
     if (count > 0) randomFillSync(pads);
     padStart = 0;
   }
-  const chunks = j.gather ? j.chunks.map((c) => new Uint8Array(c)) : [];
+  // A subtree job makes the views of the table's chunks once for all its blocks (j.chunkViews).
+  const chunks = j.chunkViews || (j.gather ? j.chunks.map((c) => new Uint8Array(c)) : []);
   native.leaves(new Uint8Array(j.records), salts, leafAccount, j.count, chunks, j.chunkShift, new Uint8Array(j.ids), new Uint32Array(j.idOffsets), pads, padStart, j.snapshotId, j.uidTag, (j.recordBytes - 32) / 16, j.from, j.to, j.recordBase || 0, j.saltBase || 0);
   return -1;
 }
@@ -256,8 +257,9 @@ function subtree(j, hashLeaves, hashLevel) {
   if (ownSalts && saltScratch.byteLength < size * 32) saltScratch = new ArrayBuffer(size * 32);
   const u8 = new Uint8Array(scratch), top = new Uint8Array(j.top), leafAccount = new Uint32Array(j.leafAccount);
   let padFrom = j.padFrom;
+  const chunkViews = native && j.gather ? j.chunks.map((c) => new Uint8Array(c)) : undefined;
   for (let first = j.from; first < j.to; first += size) {
-    hashLeaves({ ...j, records: scratch, recordBase: first, from: first, to: first + size, padFrom, ...(ownSalts ? { salts: saltScratch, saltBase: first } : {}) });
+    hashLeaves({ ...j, records: scratch, recordBase: first, from: first, to: first + size, padFrom, chunkViews, ...(ownSalts ? { salts: saltScratch, saltBase: first } : {}) });
     if (!j.draw) for (let p = first, n = j.count; p < first + size; p++) if (leafAccount[p] >= n) padFrom++;
     if (ownSalts) writeAt(j.saltsFd, new Uint8Array(saltScratch), size * 32, first * 32);
     if (j.fd !== null) writeAt(j.fd, u8, size * r, j.levelAt[0] + first * r);
