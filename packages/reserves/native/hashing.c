@@ -25,6 +25,9 @@
 #define MAX_RECORD (32 + 16 * MAX_ASSETS)
 #define MAX_ARGS 20
 #define MAX_CHUNKS 65536
+/* Longest user id (accounts.ts MAX_ID_BYTES), and the id bytes kept inline in a shared table's chunks (INLINE_ID_BYTES). */
+#define MAX_ID 1024
+#define INLINE_ID 24
 
 /*
  * A prefetch into the L2 cache, not L1 (prefetcht2): the leaves' table reads run a batch or two
@@ -122,6 +125,10 @@ static inline uint64_t load_be64(const uint8_t *p) {
 #else
   return __builtin_bswap64(v);
 #endif
+}
+
+static inline uint32_t load_le32(const uint8_t *p) {
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 static inline void store_be64(uint8_t *p, uint64_t v) {
@@ -233,22 +240,27 @@ static int get_leaf_ctx(napi_env env, napi_value snapshot, napi_value tag, leaf_
  * p - saltBase of `salts` (0: all the salts; a block's first leaf: a block's own salts).
  */
 static napi_value leaves(napi_env env, napi_callback_info info) {
-  napi_value a[17];
-  if (!get_args(env, info, 17, a)) return NULL;
+  napi_value a[18];
+  if (!get_args(env, info, 18, a)) return NULL;
   span_t records, salts, ids, pads;
   const uint32_t *leaf_account, *offsets;
   size_t leaf_count, offset_count;
-  uint32_t n, shift, pad_start, k, from, to, rbase, sbase;
+  uint32_t n, shift, chunk_stride, pad_start, k, from, to, rbase, sbase;
   leaf_ctx_t c;
   if (!get_span(env, a[0], &records, "records must be a typed array") || !get_span(env, a[1], &salts, "salts must be a typed array") ||
       !get_u32s(env, a[2], &leaf_account, &leaf_count, "leafAccount must be a Uint32Array") || !get_u32(env, a[3], &n, "accounts must be a whole number") ||
-      !get_u32(env, a[5], &shift, "chunkShift must be a whole number") || !get_span(env, a[6], &ids, "ids must be a typed array") ||
-      !get_u32s(env, a[7], &offsets, &offset_count, "idOffsets must be a Uint32Array") || !get_span(env, a[8], &pads, "pads must be a typed array") ||
-      !get_u32(env, a[9], &pad_start, "padStart must be a whole number") || !get_leaf_ctx(env, a[10], a[11], &c) || !get_assets(env, a[12], &k) ||
-      !get_u32(env, a[13], &from, "from must be a whole number") || !get_u32(env, a[14], &to, "to must be a whole number") ||
-      !get_u32(env, a[15], &rbase, "recordBase must be a whole number") || !get_u32(env, a[16], &sbase, "saltBase must be a whole number"))
+      !get_u32(env, a[5], &shift, "chunkShift must be a whole number") || !get_u32(env, a[6], &chunk_stride, "chunkStride must be a whole number") ||
+      !get_span(env, a[7], &ids, "ids must be a typed array") || !get_u32s(env, a[8], &offsets, &offset_count, "idOffsets must be a Uint32Array") ||
+      !get_span(env, a[9], &pads, "pads must be a typed array") || !get_u32(env, a[10], &pad_start, "padStart must be a whole number") ||
+      !get_leaf_ctx(env, a[11], a[12], &c) || !get_assets(env, a[13], &k) || !get_u32(env, a[14], &from, "from must be a whole number") ||
+      !get_u32(env, a[15], &to, "to must be a whole number") || !get_u32(env, a[16], &rbase, "recordBase must be a whole number") ||
+      !get_u32(env, a[17], &sbase, "saltBase must be a whole number"))
     return NULL;
   const size_t bal = 16 * (size_t)k, r = 32 + bal;
+  /* An account's bytes in the chunks: its balances only (0), or with its id's place and first bytes after them. */
+  const size_t stride = chunk_stride == 0 ? bal : chunk_stride;
+  if (stride != bal && stride != bal + 8 + INLINE_ID) return fail(env, "chunkStride must be 0 or the balances' bytes plus 32"), NULL;
+  const bool inline_ids = stride != bal;
   if (from > to || to > leaf_count || rbase > from || sbase > from) return fail(env, "leaf range out of bounds"), NULL;
   if ((size_t)(to - rbase) * r > records.bytes) return fail(env, "records too short for the leaf range"), NULL;
   if ((size_t)(to - sbase) * 32 > salts.bytes) return fail(env, "salts too short for the leaf range"), NULL;
@@ -272,27 +284,46 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
   /* The tables may be shared memory: every value is read once and checked before it is used. */
   const char *problem = NULL;
   size_t pad = pad_start;
-  uint32_t acc_b[BATCH], start_b[BATCH], end_b[BATCH];
+  uint32_t acc_b[BATCH], start_b[BATCH], end_b[BATCH], len_b[BATCH];
+  const uint8_t *id_b[BATCH];
   volatile uint32_t sink = 0;
   for (uint32_t first = from; first < to && problem == NULL; first += BATCH) {
     const uint32_t m = to - first < BATCH ? to - first : BATCH;
-    /* Prefetches ahead, past `to` too (the leaves after it are usually this thread's next call):
-       the id offsets of the batch after next, and the ids and balances of the next batch, whose
-       offsets the previous batch prefetched. Only hints: every value is still read and checked below. */
+    /* Prefetches ahead, past `to` too (the leaves after it are usually this thread's next call).
+       With the ids' places in the chunks: the accounts' chunk records two batches ahead, and for
+       the next batch the arena bytes of ids too long to be inline. Otherwise: the id offsets two
+       batches ahead, and the ids and balances of the next batch, whose offsets the previous
+       batch prefetched. Only hints: every value is still read and checked below. */
     {
       const size_t ahead2 = (size_t)first + 2 * BATCH, ahead1 = (size_t)first + BATCH;
       for (size_t q = ahead2; q < ahead2 + BATCH && q < leaf_count; q++) {
         const uint32_t acc = leaf_account[q];
-        if (acc < n) prefetch_l2(offsets + acc);
+        if (acc >= n) continue;
+        if (!inline_ids || chunk_count == 0) {
+          prefetch_l2(offsets + acc);
+          continue;
+        }
+        const uint32_t ci = acc >> shift;
+        if (ci < chunk_count && ((size_t)(acc & mask) + 1) * stride <= chunk[ci].bytes) {
+          const uint8_t *b = chunk[ci].data + (size_t)(acc & mask) * stride;
+          prefetch_l2(b);
+          prefetch_l2(b + stride - 1);
+        }
       }
       for (size_t q = ahead1; q < ahead1 + BATCH && q < leaf_count; q++) {
         const uint32_t acc = leaf_account[q];
         if (acc >= n) continue;
+        const uint32_t ci = acc >> shift;
+        const bool in_chunk = ci < chunk_count && ((size_t)(acc & mask) + 1) * stride <= chunk[ci].bytes;
+        const uint8_t *b = in_chunk ? chunk[ci].data + (size_t)(acc & mask) * stride : NULL;
+        if (inline_ids && b != NULL) {
+          const uint32_t start = load_le32(b + bal), len = load_le32(b + bal + 4);
+          if (len > INLINE_ID && start < ids.bytes) prefetch_l2(ids.data + start);
+          continue;
+        }
         const uint32_t start = offsets[acc];
         if (start < ids.bytes) prefetch_l2(ids.data + start);
-        const uint32_t ci = acc >> shift;
-        if (ci < chunk_count && ((size_t)(acc & mask) + 1) * bal <= chunk[ci].bytes) {
-          const uint8_t *b = chunk[ci].data + (size_t)(acc & mask) * bal;
+        if (b != NULL) {
           prefetch_l2(b);
           prefetch_l2(b + bal - 1);
         }
@@ -301,11 +332,13 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
     /* The table reads of a batch first, in short loops of independent loads whose cache misses
        the processor overlaps; the hashing then finds them in the cache. */
     for (uint32_t i = 0; i < m; i++) acc_b[i] = leaf_account[first + i];
-    for (uint32_t i = 0; i < m; i++) {
-      const uint32_t acc = acc_b[i];
-      if (acc < n) {
-        start_b[i] = offsets[acc];
-        end_b[i] = offsets[acc + 1];
+    if (!inline_ids || chunk_count == 0) {
+      for (uint32_t i = 0; i < m; i++) {
+        const uint32_t acc = acc_b[i];
+        if (acc < n) {
+          start_b[i] = offsets[acc];
+          end_b[i] = offsets[acc + 1];
+        }
       }
     }
     uint32_t touch = 0;
@@ -316,19 +349,33 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
         if (chunk_count > 0) memset(records.data + (size_t)(first + i - rbase) * r + 32, 0, bal);
         continue;
       }
-      if (start_b[i] > end_b[i] || end_b[i] > ids.bytes) {
-        problem = "an id offset is out of bounds";
-        break;
-      }
-      if (end_b[i] > start_b[i]) touch ^= ids.data[start_b[i]] ^ ids.data[end_b[i] - 1];
+      const uint8_t *b = NULL;
       if (chunk_count > 0) {
         const uint32_t ci = acc >> shift;
-        if (ci >= chunk_count || ((size_t)(acc & mask) + 1) * bal > chunk[ci].bytes) {
+        if (ci >= chunk_count || ((size_t)(acc & mask) + 1) * stride > chunk[ci].bytes) {
           problem = "an account's balances are out of the chunks";
           break;
         }
-        copy16(records.data + (size_t)(first + i - rbase) * r + 32, chunk[ci].data + (size_t)(acc & mask) * bal, bal);
+        b = chunk[ci].data + (size_t)(acc & mask) * stride;
       }
+      if (inline_ids && b != NULL) {
+        const uint32_t start = load_le32(b + bal), len = load_le32(b + bal + 4);
+        if (len > MAX_ID || (len > INLINE_ID && ((size_t)start + len > ids.bytes))) {
+          problem = "an id offset is out of bounds";
+          break;
+        }
+        id_b[i] = len <= INLINE_ID ? b + bal + 8 : ids.data + start;
+        len_b[i] = len;
+      } else {
+        if (start_b[i] > end_b[i] || end_b[i] > ids.bytes) {
+          problem = "an id offset is out of bounds";
+          break;
+        }
+        id_b[i] = ids.data + start_b[i];
+        len_b[i] = end_b[i] - start_b[i];
+      }
+      if (len_b[i] > 0) touch ^= id_b[i][0] ^ id_b[i][len_b[i] - 1];
+      if (b != NULL) copy16(records.data + (size_t)(first + i - rbase) * r + 32, b, bal);
     }
     sink ^= touch;
     /* Leaf i + 1's message (its uid hash included) is laid out before leaf i is hashed. The two
@@ -340,7 +387,7 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
         const uint32_t p = first + i;
         const uint8_t *balances = records.data + (size_t)(p - rbase) * r + 32, *salt = salts.data + (size_t)(p - sbase) * 32;
         if (acc_b[i] < n) {
-          leaf_message(&c, p, salt, ids.data + start_b[i], end_b[i] - start_b[i], NULL, balances, bal, msg[i & 1]);
+          leaf_message(&c, p, salt, id_b[i], len_b[i], NULL, balances, bal, msg[i & 1]);
         } else if ((pad + 1) * 32 > pads.bytes) {
           problem = "pads too short for the padding leaves";
         } else {

@@ -11,6 +11,12 @@ import { ReservesError } from './errors.js';
 export const MAX_ID_BYTES = 1024;
 
 const CHUNK_SHIFT = 16;
+/**
+ * In a shared table, each account's balances are followed by its id's place in the arena (u32
+ * start, u32 length, little-endian) and up to this many of its id's bytes, so a parallel build
+ * reads one record per leaf instead of the balances, the id offsets and the arena.
+ */
+export const INLINE_ID_BYTES = 24;
 const CHUNK = 1 << CHUNK_SHIFT;
 // Lone surrogates and control characters: an id must be text a customer can type back.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -45,6 +51,8 @@ export class AccountTable implements AccountSink {
   readonly assets: readonly Asset[];
   /** Bytes of one account's balances: 16 per asset. */
   readonly balanceBytes: number;
+  /** Bytes of one account in a balance chunk: its balances, then in a shared table its id's place and first bytes. */
+  readonly stride: number;
   private readonly chunks: Uint8Array[] = [];
   private idArena: Uint8Array;
   private idEnd = 0;
@@ -67,6 +75,7 @@ export class AccountTable implements AccountSink {
     checkAssets(assets);
     this.assets = assets;
     this.balanceBytes = AMOUNT_BYTES * assets.length;
+    this.stride = this.balanceBytes + (options.shared ? 8 + INLINE_ID_BYTES : 0);
     this.alloc = options.shared ? (b) => new Uint8Array(new SharedArrayBuffer(b)) : (b) => new Uint8Array(b);
     this.shared = options.shared === true;
     this.idArena = this.alloc(1 << 16);
@@ -134,8 +143,22 @@ export class AccountTable implements AccountSink {
       this.idStarts = starts;
       this.lines = grow(this.lines, this.lines.length * 2);
     }
-    if ((a & (CHUNK - 1)) === 0) this.chunks.push(this.alloc(CHUNK * this.balanceBytes));
-    this.chunks[a >>> CHUNK_SHIFT]!.set(offset === 0 && balances.length === this.balanceBytes ? balances : balances.subarray(offset, offset + this.balanceBytes), (a & (CHUNK - 1)) * this.balanceBytes);
+    if ((a & (CHUNK - 1)) === 0) this.chunks.push(this.alloc(CHUNK * this.stride));
+    const chunk = this.chunks[a >>> CHUNK_SHIFT]!;
+    const at = (a & (CHUNK - 1)) * this.stride;
+    chunk.set(offset === 0 && balances.length === this.balanceBytes ? balances : balances.subarray(offset, offset + this.balanceBytes), at);
+    if (this.stride > this.balanceBytes) {
+      const x = at + this.balanceBytes;
+      chunk[x] = start;
+      chunk[x + 1] = start >>> 8;
+      chunk[x + 2] = start >>> 16;
+      chunk[x + 3] = start >>> 24;
+      chunk[x + 4] = written;
+      chunk[x + 5] = written >>> 8;
+      chunk[x + 6] = 0;
+      chunk[x + 7] = 0;
+      for (let i = 0, m = Math.min(written, INLINE_ID_BYTES); i < m; i++) chunk[x + 8 + i] = this.idArena[start + i]!;
+    }
     this.idStarts[a] = start;
     this.idEnd = start + written;
     this.idStarts[a + 1] = this.idEnd;
@@ -150,7 +173,7 @@ export class AccountTable implements AccountSink {
   balances(a: number): Uint8Array {
     const chunk = this.chunks[a >>> CHUNK_SHIFT];
     if (!chunk) throw new RangeError(a < this.n ? 'the balances were released after the leaves were laid out' : `no account ${a}`);
-    const o = (a & (CHUNK - 1)) * this.balanceBytes;
+    const o = (a & (CHUNK - 1)) * this.stride;
     return chunk.subarray(o, o + this.balanceBytes);
   }
 
@@ -162,6 +185,7 @@ export class AccountTable implements AccountSink {
    */
   gatherBalances(order: Uint32Array, out: Uint8Array, stride: number, offset: number): void {
     const words = this.balanceBytes >> 2;
+    const strideWords = this.stride >> 2;
     const dst = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
     const chunks = this.chunks.map((c) => new Uint32Array(c.buffer, c.byteOffset, c.byteLength >> 2));
     const s4 = stride >> 2;
@@ -171,7 +195,7 @@ export class AccountTable implements AccountSink {
       if (a >= this.n) continue;
       const src = chunks[a >>> CHUNK_SHIFT];
       if (!src) throw new RangeError('the balances were released after the leaves were laid out');
-      const so = (a & (CHUNK - 1)) * words;
+      const so = (a & (CHUNK - 1)) * strideWords;
       const d = p * s4 + o4;
       for (let w = 0; w < words; w++) dst[d + w] = src[so + w]!;
     }
@@ -208,12 +232,13 @@ export class AccountTable implements AccountSink {
 
   /**
    * The shared buffers behind the table, for worker threads (see `@keygrade/reserves/node`).
-   * Accounts are in chunks of 2^chunkShift.
+   * Accounts are in chunks of 2^chunkShift, `stride` bytes each: the balances, then the id's start
+   * in `ids` and its length (u32, little-endian) and its first {@link INLINE_ID_BYTES} bytes.
    */
-  sharedBuffers(): { chunks: ArrayBufferLike[]; chunkShift: number; ids: ArrayBufferLike; idOffsets: ArrayBufferLike; count: number } {
+  sharedBuffers(): { chunks: ArrayBufferLike[]; chunkShift: number; stride: number; ids: ArrayBufferLike; idOffsets: ArrayBufferLike; count: number } {
     if (!this.shared) throw new RangeError('the table was not created with { shared: true }');
     if (this.released) throw new RangeError('the balances were released');
-    return { chunks: this.chunks.map((c) => c.buffer), chunkShift: CHUNK_SHIFT, ids: this.idArena.buffer, idOffsets: this.idStarts.buffer, count: this.n };
+    return { chunks: this.chunks.map((c) => c.buffer), chunkShift: CHUNK_SHIFT, stride: this.stride, ids: this.idArena.buffer, idOffsets: this.idStarts.buffer, count: this.n };
   }
 
   /** The user id of account `a`. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { AccountTable } from './accounts.js';
+import { AccountTable, INLINE_ID_BYTES } from './accounts.js';
 import { fromHex, toHex, writeU128 } from './bytes.js';
 import { ReservesError } from './errors.js';
 import { RandomStream, shuffle } from './random.js';
@@ -264,4 +264,25 @@ test('a plan leaves the shuffle, the salts and the padding uids to its caller on
   assert.ok(planTree(t).salts.some((b) => b !== 0), 'drawn by default');
   // A given random source must draw everything in its fixed order (reproducible builds).
   assert.throws(() => planTree(t, { random: seeded(1), leaveDraws: true }), /CSPRNG/);
+});
+
+test('a shared table keeps each id\'s place and first bytes after its balances; a private one only balances', () => {
+  const assets = [{ symbol: 'BTC', decimals: 8 }];
+  const t = new AccountTable(assets, { shared: true });
+  const long = 'y'.repeat(30);
+  const bal = new Uint8Array(16);
+  writeU128(bal, 0, 9n);
+  t.add('ab', bal);
+  t.add(long, bal);
+  const { chunks, stride } = t.sharedBuffers();
+  assert.equal(stride, 16 + 8 + INLINE_ID_BYTES);
+  const c = new Uint8Array(chunks[0]!);
+  const view = new DataView(c.buffer);
+  assert.equal(readSums(c, 0, 1)[0], 9n);
+  assert.deepEqual([view.getUint32(16, true), view.getUint32(20, true)], [0, 2]);
+  assert.equal(new TextDecoder().decode(c.subarray(24, 26)), 'ab');
+  assert.deepEqual([view.getUint32(stride + 16, true), view.getUint32(stride + 20, true)], [2, 30]);
+  assert.equal(new TextDecoder().decode(c.subarray(stride + 24, stride + 24 + INLINE_ID_BYTES)), long.slice(0, INLINE_ID_BYTES));
+  assert.equal(t.balances(1)[15], 9);
+  assert.equal(new AccountTable(assets).stride, 16);
 });

@@ -100,7 +100,7 @@ test('the native leaves and block jobs hash FORMATS.md leaves: uid hash from tag
   const recs = new Uint8Array(3 * r);
   writeU128(recs, 0 * r + 32, 7n);
   writeU128(recs, 2 * r + 32, 5n);
-  assert.equal(native().leaves(recs, salts, leafAccount, 2, [], 16, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0, 0), 1);
+  assert.equal(native().leaves(recs, salts, leafAccount, 2, [], 16, 0, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0, 0), 1);
   const expectLeaf = (p: number, uid: Uint8Array, balance: bigint) => {
     const bal = new Uint8Array(16);
     writeU128(bal, 0, balance);
@@ -124,19 +124,19 @@ test('the native leaves and block jobs hash FORMATS.md leaves: uid hash from tag
   const chunk = new Uint8Array(32);
   writeU128(chunk, 0, 5n);
   writeU128(chunk, 16, 7n);
-  native().leaves(gathered, salts, leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0, 0);
+  native().leaves(gathered, salts, leafAccount, 2, [chunk], 1, 0, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0, 0);
   assert.equal(toHex(gathered), toHex(recs));
   // Into a reused buffer (every byte stale), gathering also clears a padding leaf's balances.
   const stale = new Uint8Array(3 * r).fill(0xff);
-  native().leaves(stale, salts, leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0, 0);
+  native().leaves(stale, salts, leafAccount, 2, [chunk], 1, 0, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 0, 3, 0, 0);
   assert.equal(toHex(stale), toHex(recs));
   // With a record base, leaves 1 and 2 go to records 0 and 1 of a block buffer: the same records.
   const block2 = new Uint8Array(2 * r).fill(0xff);
-  assert.equal(native().leaves(block2, salts, leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 1, 3, 1, 0), 1);
+  assert.equal(native().leaves(block2, salts, leafAccount, 2, [chunk], 1, 0, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 1, 3, 1, 0), 1);
   assert.equal(toHex(block2), toHex(recs.subarray(r)));
   // With a salt base too, the salts are the block's own (salts 1 and 2 as salts 0 and 1).
   const block3 = new Uint8Array(2 * r).fill(0xff);
-  assert.equal(native().leaves(block3, salts.slice(32), leafAccount, 2, [chunk], 1, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 1, 3, 1, 1), 1);
+  assert.equal(native().leaves(block3, salts.slice(32), leafAccount, 2, [chunk], 1, 0, ids, idOffsets, pads, 0, snapshotId, UID_TAG, k, 1, 3, 1, 1), 1);
   assert.equal(toHex(block3), toHex(recs.subarray(r)));
 });
 
@@ -200,8 +200,8 @@ test('the native module refuses every argument that would read or write out of b
   const salts = new Uint8Array(2 * 32);
   const recs = new Uint8Array(2 * r);
   const ids = utf8('ab');
-  const leaves = (o: { recs?: Uint8Array; leafAccount?: Uint32Array; offsets?: Uint32Array; chunks?: Uint8Array[]; pads?: Uint8Array; from?: number; to?: number; base?: number; saltBase?: number; salts?: Uint8Array; snap?: Uint8Array }) =>
-    n.leaves(o.recs ?? recs, o.salts ?? salts, o.leafAccount ?? new Uint32Array([0, 1]), 2, o.chunks ?? [], 16, ids, o.offsets ?? new Uint32Array([0, 1, 2]), o.pads ?? new Uint8Array(0), 0, o.snap ?? snap, UID_TAG, k, o.from ?? 0, o.to ?? 2, o.base ?? 0, o.saltBase ?? 0);
+  const leaves = (o: { recs?: Uint8Array; stride?: number; leafAccount?: Uint32Array; offsets?: Uint32Array; chunks?: Uint8Array[]; pads?: Uint8Array; from?: number; to?: number; base?: number; saltBase?: number; salts?: Uint8Array; snap?: Uint8Array }) =>
+    n.leaves(o.recs ?? recs, o.salts ?? salts, o.leafAccount ?? new Uint32Array([0, 1]), 2, o.chunks ?? [], 16, o.stride ?? 0, ids, o.offsets ?? new Uint32Array([0, 1, 2]), o.pads ?? new Uint8Array(0), 0, o.snap ?? snap, UID_TAG, k, o.from ?? 0, o.to ?? 2, o.base ?? 0, o.saltBase ?? 0);
   assert.equal(leaves({}), 0);
   assert.throws(() => leaves({ to: 3 }), rangeError(/leaf range out of bounds/));
   assert.throws(() => leaves({ recs: recs.subarray(1) }), rangeError(/records too short/));
@@ -220,6 +220,21 @@ test('the native module refuses every argument that would read or write out of b
   assert.throws(() => leaves({ offsets: new Uint32Array([0, 2, 1]) }), rangeError(/id offset is out of bounds/));
   assert.throws(() => leaves({ leafAccount: new Uint32Array([0, 5]) }), rangeError(/pads too short/));
   assert.throws(() => leaves({ chunks: [new Uint8Array(16)] }), rangeError(/balances are out of the chunks/));
+  // Chunks with the ids' places (stride: balances + 32): the place is checked like an offset.
+  assert.throws(() => leaves({ stride: 17 }), rangeError(/chunkStride must be 0 or/));
+  const placed = (len: number, start = 0) => {
+    const c = new Uint8Array(2 * 48);
+    const v = new DataView(c.buffer);
+    for (const at of [16, 64]) {
+      v.setUint32(at, start, true);
+      v.setUint32(at + 4, len, true);
+    }
+    return c;
+  };
+  assert.equal(leaves({ chunks: [placed(2)], stride: 48 }), 0, 'an inline id of 2 bytes');
+  assert.throws(() => leaves({ chunks: [placed(25)], stride: 48 }), rangeError(/id offset is out of bounds/), 'a 25-byte id must be in the arena, which has 2 bytes');
+  assert.throws(() => leaves({ chunks: [placed(1025)], stride: 48 }), rangeError(/id offset is out of bounds/));
+  assert.throws(() => leaves({ chunks: [placed(2).subarray(0, 60)], stride: 48 }), rangeError(/balances are out of the chunks/));
   assert.throws(() => leaves({ snap: new Uint8Array(31) }), rangeError(/snapshotId must be 32 bytes/));
   assert.throws(() => leaves({ leafAccount: new Int32Array([0, 1]) as unknown as Uint32Array }), rangeError(/leafAccount must be a Uint32Array/));
   assert.throws(() => n.block(recs, salts, ids, new Uint32Array([0, 1]), new Uint32Array([1, 5]), snap, UID_TAG, k, 0, 0, 2), rangeError(/id is out of bounds/));

@@ -19,6 +19,8 @@ export interface NativeHashing {
     accounts: number,
     chunks: Uint8Array[],
     chunkShift: number,
+    /** Bytes of an account in `chunks`: its balances, then (from 32 more bytes on) its id's start, length and first bytes (accounts.ts). */
+    chunkStride: number,
     ids: Uint8Array,
     idOffsets: Uint32Array,
     pads: Uint8Array,

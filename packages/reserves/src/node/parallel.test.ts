@@ -42,6 +42,25 @@ for (const m of HASHING_MODES) {
     assert.deepEqual(par.proofFor('é-2999'), seq.proofFor('é-2999'));
   });
 
+  test(`[${m.name}] ids inline in a shared table's chunks (up to 24 bytes) and in the arena (longer) give the portable tree, whole levels and blocks alike`, { skip: m.skip }, async () => {
+    // Lengths around the inline limit, multibyte characters, and ids up to the 1024-byte maximum.
+    const lengths = [8, 23, 24, 25, 60, 1024];
+    const idOf = (i: number) => {
+      const base = `${i % 5 === 0 ? 'ü' : 'k'}${i}-`;
+      return base + 'k'.repeat(lengths[i % 6]! - Buffer.byteLength(base));
+    };
+    const rows: [string, bigint[]][] = Array.from({ length: 2500 }, (_, i) => [idOf(i), [BigInt(i), BigInt(i % 13)]]);
+    assert.ok(rows.some(([id]) => Buffer.byteLength(id) === 24) && rows.some(([id]) => Buffer.byteLength(id) === 25) && rows.some(([id]) => Buffer.byteLength(id) === 1024));
+    const privateTable = table(rows);
+    const seq = buildLiabilitiesTree(privateTable, { random: seeded('inline') });
+    for (const blockLeaves of [1, 256]) {
+      const sharedTable = new AccountTable(ASSETS, { shared: true });
+      for (let a = 0; a < privateTable.count; a++) sharedTable.add(privateTable.id(a), privateTable.balances(a));
+      const par = await buildLiabilitiesTreeParallel(sharedTable, { native: m.native, random: seeded('inline'), workers: 2, jobSize: 512, keepLevels: false, blockLeaves });
+      assert.equal(toHex(par.root), toHex(seq.root), `blocks of ${blockLeaves}`);
+    }
+  });
+
   test(`[${m.name}] the parallel builder reports overflow like the portable one`, { skip: m.skip }, async () => {
     // 64 accounts of 2^127 each: any two real sibling leaves overflow on level 1, hashed by workers.
     const rows: [string, bigint[]][] = Array.from({ length: 64 }, (_, i) => [`a${i}`, [0n, 1n << 127n]]);

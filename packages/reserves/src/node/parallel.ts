@@ -109,12 +109,12 @@ function levelOffsets(sizes: number[], recordBytes: number): number[] {
 }
 
 /** For a table in private memory: its ids copied to shared memory, and no balances (they are already in the leaves). */
-function sharedIdsOnly(accounts: AccountTable): { chunks: ArrayBufferLike[]; chunkShift: number; ids: ArrayBufferLike; idOffsets: ArrayBufferLike; count: number } {
+function sharedIdsOnly(accounts: AccountTable): { chunks: ArrayBufferLike[]; chunkShift: number; stride: number; ids: ArrayBufferLike; idOffsets: ArrayBufferLike; count: number } {
   const ids = shared(accounts.idArenaBytes().length);
   ids.set(accounts.idArenaBytes());
   const offsets = shared(4 * (accounts.count + 1));
   new Uint32Array(offsets.buffer).set(accounts.idOffsets());
-  return { chunks: [], chunkShift: 16, ids: ids.buffer, idOffsets: offsets.buffer, count: accounts.count };
+  return { chunks: [], chunkShift: 16, stride: 0, ids: ids.buffer, idOffsets: offsets.buffer, count: accounts.count };
 }
 
 

@@ -99,7 +99,8 @@ function leaves(j) {
   const leafAccount = new Uint32Array(j.leafAccount), ids = new Uint8Array(j.ids), starts = new Uint32Array(j.idOffsets), draw = j.draw;
   const pad64 = draw ? new BigUint64Array(4 * j.stage) : new BigUint64Array(j.padUids), pad8 = new Uint8Array(pad64.buffer);
   const chunks = j.chunks.map((c) => new BigUint64Array(c)), chunks32 = j.chunks.map((c) => new Uint32Array(c));
-  const r = j.recordBytes, bq = (r - 32) >> 3, shift = j.chunkShift, mask = (1 << shift) - 1, n = j.count, gather = j.gather, rb = j.recordBase || 0, sb = j.saltBase || 0;
+  // sq: an account's stride in the chunks, in 8-byte words (its balances are the first bq).
+  const r = j.recordBytes, bq = (r - 32) >> 3, sq = (j.stride || (r - 32)) >> 3, shift = j.chunkShift, mask = (1 << shift) - 1, n = j.count, gather = j.gather, rb = j.recordBase || 0, sb = j.saltBase || 0;
   const leaf = leafHasher(j);
   const stage = j.stage, st = new Int32Array(stage), ln = new Int32Array(stage);
   let q4 = draw ? 0 : j.padFrom * 4, touch = 0;
@@ -113,7 +114,7 @@ function leaves(j) {
       const a = leafAccount[p];
       if (a >= n) continue;
       if (gather) {
-        const src = chunks32[a >>> shift], so = 2 * (a & mask) * bq;
+        const src = chunks32[a >>> shift], so = 2 * (a & mask) * sq;
         touch ^= starts[a] ^ src[so] ^ src[so + 2 * bq - 1];
       } else {
         touch ^= starts[a];
@@ -131,7 +132,7 @@ function leaves(j) {
       st[k] = s;
       ln[k] = starts[a + 1] - s;
       if (gather) {
-        const src = chunks[a >>> shift], so = (a & mask) * bq, d = (((p - rb) * r) >> 3) + 4;
+        const src = chunks[a >>> shift], so = (a & mask) * sq, d = (((p - rb) * r) >> 3) + 4;
         for (let w = 0; w < bq; w++) rec64[d + w] = src[so + w];
       }
     }
@@ -222,7 +223,7 @@ function leavesNative(j) {
   }
   // A subtree job makes the views of the table's chunks once for all its blocks (j.chunkViews).
   const chunks = j.chunkViews || (j.gather ? j.chunks.map((c) => new Uint8Array(c)) : []);
-  native.leaves(new Uint8Array(j.records), salts, leafAccount, j.count, chunks, j.chunkShift, new Uint8Array(j.ids), new Uint32Array(j.idOffsets), pads, padStart, j.snapshotId, j.uidTag, (j.recordBytes - 32) / 16, j.from, j.to, j.recordBase || 0, j.saltBase || 0);
+  native.leaves(new Uint8Array(j.records), salts, leafAccount, j.count, chunks, j.chunkShift, j.stride || 0, new Uint8Array(j.ids), new Uint32Array(j.idOffsets), pads, padStart, j.snapshotId, j.uidTag, (j.recordBytes - 32) / 16, j.from, j.to, j.recordBase || 0, j.saltBase || 0);
   return -1;
 }
 
