@@ -35,7 +35,7 @@ import { DEFAULT_KEY_FILE, nodeSha256, openProofStore, readManifest, readSigning
 /** From this many accounts on, hashing runs on worker threads. */
 const PARALLEL_FROM = 50_000;
 
-/** Accounts files from this size on are built by streaming to disk (in memory otherwise: about 150 bytes per account, 350 with proof files). */
+/** Accounts files from this size on are built by streaming to disk (in memory otherwise: about 220 bytes per account, 360 with proof files). */
 export const STREAM_FROM_BYTES = 1 << 30;
 
 /**
@@ -82,7 +82,7 @@ export const spec: CommandSpec = {
     workers: { type: 'string', value: '<n>', description: 'threads that parse the accounts file and hash (hashing from 50,000 accounts; default: one per CPU; 0: all on the main thread)' },
     'proof-files': { type: 'string', value: '<when>', description: 'write one proof file per customer', choices: ['auto', 'yes', 'no'], default: 'auto' },
     stream: { type: 'boolean', description: 'build by streaming to disk (bounded memory; automatic for files of 1 GiB or more)' },
-    'in-memory': { type: 'boolean', description: 'build in memory even for a large file (about 150 bytes of RAM per account, 350 with proof files)' },
+    'in-memory': { type: 'boolean', description: 'build in memory even for a large file (about 220 bytes of RAM per account, 360 with proof files)' },
     json: { type: 'boolean', description: 'print the summary as JSON' },
   },
   examples: [
