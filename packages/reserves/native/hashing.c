@@ -175,13 +175,14 @@ static inline void copy16(uint8_t *restrict d, const uint8_t *restrict s, size_t
 /* Bytes of the uid message laid out on the stack (a longer tag is hashed field by field). */
 #define UID_MESSAGE (64 + 32 + 1024)
 
-/*
- * One leaf: uid = SHA-256(tag || salt || id) unless `uid` is given (a padding leaf), then
- * SHA-256(0x00 || snapshot id || u64be(p) || uid || salt || balances) into out[0..32). The inputs
- * are all read before `out` is written, so `out` may overlap them.
- */
+/* Bytes of the longest leaf message. */
 #define LEAF_MESSAGE (33 + 8 + 32 + 32 + 16 * MAX_ASSETS)
 
+/*
+ * One leaf's message into `msg`: 0x00 || snapshot id || u64be(p) || uid || salt || balances, where
+ * uid = SHA-256(tag || salt || id) unless `uid` is given (a padding leaf). Its hash is the leaf
+ * hash. The inputs are all read here, so the hash may go where the balances were.
+ */
 static inline void leaf_message(const leaf_ctx_t *c, uint64_t p, const uint8_t *salt, const uint8_t *id, size_t id_bytes, const uint8_t *uid, const uint8_t *balances, size_t balance_bytes, uint8_t *msg) {
   uint8_t *const uid_at = msg + 41;
   if (uid == NULL) {
@@ -226,8 +227,18 @@ static int get_leaf_ctx(napi_env env, napi_value snapshot, napi_value tag, leaf_
 }
 
 /*
- * leaves(records, salts, leafAccount, accounts, chunks, chunkShift, ids, idOffsets, pads, padStart,
- *        snapshotId, uidTag, assets, from, to, recordBase, saltBase) -> padding leaves used
+ * Account `acc`'s bytes in the table's balance chunks (chunks of 2^shift accounts, `stride` bytes
+ * each), or NULL when they are not inside the chunks given.
+ */
+static inline const uint8_t *account_record(const span_t *chunk, uint32_t chunk_count, uint32_t shift, size_t stride, uint32_t acc) {
+  const uint32_t ci = acc >> shift;
+  const size_t at = (size_t)(acc & ((1u << shift) - 1)) * stride;
+  return ci < chunk_count && at + stride <= chunk[ci].bytes ? chunk[ci].data + at : NULL;
+}
+
+/*
+ * leaves(records, salts, leafAccount, accounts, chunks, chunkShift, chunkStride, ids, idOffsets, pads,
+ *        padStart, snapshotId, uidTag, assets, from, to, recordBase, saltBase) -> padding leaves used
  *
  * The in-memory build's 'leaves' job, over leaves [from, to) in leaf order (indexes absolute but
  * for `records`): leaf p belongs to account leafAccount[p] when that is below `accounts`, else it is
@@ -236,7 +247,9 @@ static int get_leaf_ctx(napi_env env, napi_value snapshot, napi_value tag, leaf_
  * block's first leaf: a block's scratch buffer). When `chunks` (an array of Uint8Arrays, the
  * account table's balance chunks of 2^chunkShift accounts) is not empty, an account's balances are
  * copied from it into its record first, and a padding leaf's are set to zero; otherwise they are
- * already there. The leaf hash goes into the first 32 bytes of the record. Leaf p's salt is salt
+ * already there. `chunkStride` is an account's bytes in the chunks: 0 for its balances only, or the
+ * balances' bytes + 32 when its id's start and length in `ids` (u32, little-endian) and its first
+ * 24 bytes follow them (a shared AccountTable's layout); ids then come from there, not idOffsets. The leaf hash goes into the first 32 bytes of the record. Leaf p's salt is salt
  * p - saltBase of `salts` (0: all the salts; a block's first leaf: a block's own salts).
  */
 static napi_value leaves(napi_env env, napi_callback_info info) {
@@ -280,7 +293,6 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  const uint32_t mask = (1u << shift) - 1;
   /* The tables may be shared memory: every value is read once and checked before it is used. */
   const char *problem = NULL;
   size_t pad = pad_start;
@@ -303,9 +315,8 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
           prefetch_l2(offsets + acc);
           continue;
         }
-        const uint32_t ci = acc >> shift;
-        if (ci < chunk_count && ((size_t)(acc & mask) + 1) * stride <= chunk[ci].bytes) {
-          const uint8_t *b = chunk[ci].data + (size_t)(acc & mask) * stride;
+        const uint8_t *b = account_record(chunk, chunk_count, shift, stride, acc);
+        if (b != NULL) {
           prefetch_l2(b);
           prefetch_l2(b + stride - 1);
         }
@@ -313,9 +324,7 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       for (size_t q = ahead1; q < ahead1 + BATCH && q < leaf_count; q++) {
         const uint32_t acc = leaf_account[q];
         if (acc >= n) continue;
-        const uint32_t ci = acc >> shift;
-        const bool in_chunk = ci < chunk_count && ((size_t)(acc & mask) + 1) * stride <= chunk[ci].bytes;
-        const uint8_t *b = in_chunk ? chunk[ci].data + (size_t)(acc & mask) * stride : NULL;
+        const uint8_t *b = account_record(chunk, chunk_count, shift, stride, acc);
         if (inline_ids && b != NULL) {
           const uint32_t start = load_le32(b + bal), len = load_le32(b + bal + 4);
           if (len > INLINE_ID && start < ids.bytes) prefetch_l2(ids.data + start);
@@ -349,14 +358,10 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
         if (chunk_count > 0) memset(records.data + (size_t)(first + i - rbase) * r + 32, 0, bal);
         continue;
       }
-      const uint8_t *b = NULL;
-      if (chunk_count > 0) {
-        const uint32_t ci = acc >> shift;
-        if (ci >= chunk_count || ((size_t)(acc & mask) + 1) * stride > chunk[ci].bytes) {
-          problem = "an account's balances are out of the chunks";
-          break;
-        }
-        b = chunk[ci].data + (size_t)(acc & mask) * stride;
+      const uint8_t *b = chunk_count > 0 ? account_record(chunk, chunk_count, shift, stride, acc) : NULL;
+      if (chunk_count > 0 && b == NULL) {
+        problem = "an account's balances are out of the chunks";
+        break;
       }
       if (inline_ids && b != NULL) {
         const uint32_t start = load_le32(b + bal), len = load_le32(b + bal + 4);

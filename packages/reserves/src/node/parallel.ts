@@ -109,7 +109,7 @@ function levelOffsets(sizes: number[], recordBytes: number): number[] {
 }
 
 /** For a table in private memory: its ids copied to shared memory, and no balances (they are already in the leaves). */
-function sharedIdsOnly(accounts: AccountTable): { chunks: ArrayBufferLike[]; chunkShift: number; stride: number; ids: ArrayBufferLike; idOffsets: ArrayBufferLike; count: number } {
+function sharedIdsOnly(accounts: AccountTable): ReturnType<AccountTable['sharedBuffers']> {
   const ids = shared(accounts.idArenaBytes().length);
   ids.set(accounts.idArenaBytes());
   const offsets = shared(4 * (accounts.count + 1));
