@@ -38,6 +38,19 @@ static inline void prefetch_l2(const void *p) {
   __builtin_prefetch(p, 0, 1);
 }
 
+/*
+ * Prefetches every cache line of the `bytes` at p (bytes > 0). A chunk's records start 16 bytes
+ * into a 64-byte line, so a 96-byte record spans three lines every other account: prefetching its
+ * first and last byte only left the middle line, where its id's place is, to a demand miss.
+ */
+static inline void prefetch_span_l2(const uint8_t *p, size_t bytes) {
+  const uintptr_t first = (uintptr_t)p & ~(uintptr_t)63, last = ((uintptr_t)p + bytes - 1) & ~(uintptr_t)63;
+  for (uintptr_t line = first; line <= last; line += 64) prefetch_l2((const void *)line);
+}
+
+/* Nodes of a level laid out together, then hashed back to back (level()). */
+#define NODE_GROUP 8
+
 /* Leaves whose random table reads are done together before they are hashed. */
 #ifndef BATCH
 #define BATCH 64
@@ -209,10 +222,55 @@ static inline void leaf_message(const leaf_ctx_t *c, uint64_t p, const uint8_t *
   copy16(msg + 105, balances, balance_bytes);
 }
 
-static inline void hash_leaf(const leaf_ctx_t *c, uint64_t p, const uint8_t *salt, const uint8_t *id, size_t id_bytes, const uint8_t *uid, const uint8_t *balances, size_t balance_bytes, uint8_t *out) {
-  uint8_t msg[LEAF_MESSAGE];
-  leaf_message(c, p, salt, id, id_bytes, uid, balances, balance_bytes, msg);
-  sha256_once(msg, 105 + balance_bytes, out);
+/*
+ * Leaves laid out together and then hashed together: first their uid hashes back to back, each
+ * into its own leaf message, then their leaf hashes back to back. Between two hashes there is then
+ * only the call, as in the raw loop of bench/reserves.ts, and the processor overlaps the end of one
+ * hash with the start of the next; laying out a message between two hashes kept it from doing so.
+ * Alone, 8,192 leaves with their table reads in cache: 250 ns a leaf instead of 261 (the raw uid and
+ * leaf hashes take 221).
+ */
+#define LEAF_GROUP 8
+
+/* A group's uid message slot: tag, salt and ids up to UID_SLOT - tag - 32 bytes; a longer one is hashed as it is laid out. */
+#define UID_SLOT 128
+
+typedef struct {
+  uint8_t leaf[LEAF_GROUP][LEAF_MESSAGE];
+  uint8_t uid[LEAF_GROUP][UID_SLOT];
+  /* Bytes of uid[x] to hash into leaf[x]; 0 when the leaf message already holds its uid hash. */
+  size_t uid_bytes[LEAF_GROUP];
+  uint8_t *out[LEAF_GROUP];
+  uint32_t count;
+} leaf_group_t;
+
+/* Adds a leaf to the group (as leaf_message), its hash to go to `out`. */
+static inline void group_add(leaf_group_t *g, const leaf_ctx_t *c, uint64_t p, const uint8_t *salt, const uint8_t *id, size_t id_bytes, const uint8_t *uid, const uint8_t *balances, size_t balance_bytes, uint8_t *out) {
+  const uint32_t x = g->count++;
+  uint8_t *msg = g->leaf[x];
+  g->out[x] = out;
+  g->uid_bytes[x] = 0;
+  if (uid == NULL && c->tag_bytes + 32 + id_bytes <= UID_SLOT) {
+    uint8_t *u = g->uid[x];
+    memcpy(u, c->tag, c->tag_bytes);
+    memcpy(u + c->tag_bytes, salt, 32);
+    memcpy(u + c->tag_bytes + 32, id, id_bytes);
+    g->uid_bytes[x] = c->tag_bytes + 32 + id_bytes;
+    memcpy(msg, c->head, 33);
+    store_be64(msg + 33, p);
+    memcpy(msg + 73, salt, 32);
+    copy16(msg + 105, balances, balance_bytes);
+  } else {
+    leaf_message(c, p, salt, id, id_bytes, uid, balances, balance_bytes, msg);
+  }
+}
+
+/* Hashes the group's leaves (uid hashes first) and empties it. */
+static inline void group_hash(leaf_group_t *g, size_t balance_bytes) {
+  for (uint32_t x = 0; x < g->count; x++)
+    if (g->uid_bytes[x] > 0) sha256_once(g->uid[x], g->uid_bytes[x], g->leaf[x] + 41);
+  for (uint32_t x = 0; x < g->count; x++) sha256_once(g->leaf[x], 105 + balance_bytes, g->out[x]);
+  g->count = 0;
 }
 
 static int get_leaf_ctx(napi_env env, napi_value snapshot, napi_value tag, leaf_ctx_t *c) {
@@ -298,6 +356,9 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
   size_t pad = pad_start;
   uint32_t acc_b[BATCH], start_b[BATCH], end_b[BATCH], len_b[BATCH];
   const uint8_t *id_b[BATCH];
+  leaf_group_t group_mem;
+  leaf_group_t *const group = &group_mem;
+  group->count = 0;
   volatile uint32_t sink = 0;
   for (uint32_t first = from; first < to && problem == NULL; first += BATCH) {
     const uint32_t m = to - first < BATCH ? to - first : BATCH;
@@ -316,10 +377,7 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
           continue;
         }
         const uint8_t *b = account_record(chunk, chunk_count, shift, stride, acc);
-        if (b != NULL) {
-          prefetch_l2(b);
-          prefetch_l2(b + stride - 1);
-        }
+        if (b != NULL) prefetch_span_l2(b, stride);
       }
       for (size_t q = ahead1; q < ahead1 + BATCH && q < leaf_count; q++) {
         const uint32_t acc = leaf_account[q];
@@ -332,10 +390,7 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
         }
         const uint32_t start = offsets[acc];
         if (start < ids.bytes) prefetch_l2(ids.data + start);
-        if (b != NULL) {
-          prefetch_l2(b);
-          prefetch_l2(b + bal - 1);
-        }
+        if (b != NULL) prefetch_span_l2(b, bal);
       }
     }
     /* The table reads of a batch first, in short loops of independent loads whose cache misses
@@ -383,25 +438,21 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       if (b != NULL) copy16(records.data + (size_t)(first + i - rbase) * r + 32, b, bal);
     }
     sink ^= touch;
-    /* Leaf i + 1's message (its uid hash included) is laid out before leaf i is hashed. The two
-       hashes do not depend on each other, so the processor overlaps them as it overlaps back-to-back
-       raw hashes; leaf i's own hash waits on its uid hash, done one step earlier. */
-    uint8_t msg[2][LEAF_MESSAGE];
-    for (uint32_t i = 0; i <= m && problem == NULL; i++) {
-      if (i < m) {
-        const uint32_t p = first + i;
-        const uint8_t *balances = records.data + (size_t)(p - rbase) * r + 32, *salt = salts.data + (size_t)(p - sbase) * 32;
-        if (acc_b[i] < n) {
-          leaf_message(&c, p, salt, id_b[i], len_b[i], NULL, balances, bal, msg[i & 1]);
-        } else if ((pad + 1) * 32 > pads.bytes) {
-          problem = "pads too short for the padding leaves";
-        } else {
-          leaf_message(&c, p, salt, NULL, 0, pads.data + pad * 32, balances, bal, msg[i & 1]);
-          pad++;
-        }
+    /* The batch's leaves in groups (group_hash). A leaf's hash overwrites the start of its own
+       record, whose balances its message has copied. */
+    for (uint32_t i = 0; i < m && problem == NULL; i++) {
+      const uint32_t p = first + i;
+      uint8_t *rec = records.data + (size_t)(p - rbase) * r;
+      const uint8_t *salt = salts.data + (size_t)(p - sbase) * 32;
+      if (acc_b[i] < n) {
+        group_add(group, &c, p, salt, id_b[i], len_b[i], NULL, rec + 32, bal, rec);
+      } else if ((pad + 1) * 32 > pads.bytes) {
+        problem = "pads too short for the padding leaves";
+      } else {
+        group_add(group, &c, p, salt, NULL, 0, pads.data + pad * 32, rec + 32, bal, rec);
+        pad++;
       }
-      /* Leaf i - 1's hash overwrites the start of its own record, whose balances it has copied. */
-      if (i > 0 && problem == NULL) sha256_once(msg[(i - 1) & 1], 105 + bal, records.data + (size_t)(first + i - 1 - rbase) * r);
+      if (group->count == LEAF_GROUP || (i + 1 == m && group->count > 0)) group_hash(group, bal);
     }
   }
   free(chunk);
@@ -435,20 +486,24 @@ static napi_value block(napi_env env, napi_callback_info info) {
   if (base > from || from > to) return fail(env, "leaf range out of bounds"), NULL;
   const size_t m = (size_t)(to - base);
   if (m * r > records.bytes || m * 32 > salts.bytes || m > starts || m > lens) return fail(env, "block buffers too short for the leaf range"), NULL;
+  leaf_group_t group_mem;
+  leaf_group_t *const group = &group_mem;
+  group->count = 0;
   for (uint32_t p = from; p < to; p++) {
     const size_t q = p - base;
     uint8_t *rec = records.data + q * r;
     const uint8_t *salt = salts.data + q * 32;
     const uint32_t len = id_len[q], start = id_start[q];
+    /* A padding leaf's uid hash is copied into its message before its hash overwrites it. */
     if (len == 0xffffffffu) {
-      uint8_t uid[32];
-      memcpy(uid, rec, 32);
-      hash_leaf(&c, p, salt, NULL, 0, uid, rec + 32, bal, rec);
+      group_add(group, &c, p, salt, NULL, 0, rec, rec + 32, bal, rec);
     } else {
       if ((size_t)start + len > ids.bytes) return fail(env, "an id is out of bounds"), NULL;
-      hash_leaf(&c, p, salt, ids.data + start, len, NULL, rec + 32, bal, rec);
+      group_add(group, &c, p, salt, ids.data + start, len, NULL, rec + 32, bal, rec);
     }
+    if (group->count == LEAF_GROUP) group_hash(group, bal);
   }
+  if (group->count > 0) group_hash(group, bal);
   return NULL;
 }
 
@@ -516,16 +571,20 @@ static napi_value level(napi_env env, napi_callback_info info) {
   /*
    * Each node's message is copied to the stack and hashed in one call: 0x01 and the two children
    * make 1 + 2r bytes, so hashed straight from the records (after the tag byte) SHA-256 would take
-   * three block calls and a copy into its context; 7% faster per node, measured alone.
+   * three block calls and a copy into its context; 7% faster per node, measured alone. Messages are
+   * laid out NODE_GROUP at a time and then hashed back to back, as the leaves are (group_hash):
+   * alone, 170 ns a node instead of 182 (the raw 193-byte hash takes 153).
    */
-  uint8_t msg[1 + 2 * MAX_RECORD];
-  uint8_t sums[16 * MAX_ASSETS];
-  for (uint32_t i = from; i < to; i++) {
-    if (node_message(prev.data, prev_count, r, k, base, i, msg, sums, &overflow)) return number(env, overflow);
-    /* Hashed in place, `out` is the left child: it was copied to the message before it is written. */
-    uint8_t *out = next.data + (size_t)(i - base) * r;
-    sha256_once(msg, 1 + 2 * r, out);
-    copy16(out + 32, sums, r - 32);
+  uint8_t msg[NODE_GROUP][1 + 2 * MAX_RECORD];
+  uint8_t sums[NODE_GROUP][16 * MAX_ASSETS];
+  for (uint32_t i0 = from; i0 < to; i0 += NODE_GROUP) {
+    const uint32_t m = to - i0 < NODE_GROUP ? to - i0 : NODE_GROUP;
+    for (uint32_t x = 0; x < m; x++)
+      if (node_message(prev.data, prev_count, r, k, base, i0 + x, msg[x], sums[x], &overflow)) return number(env, overflow);
+    /* Hashed in place, a node's record is its left child's or one before: every child of the group
+       is in the messages before the first hash is written, and later groups read higher records. */
+    for (uint32_t x = 0; x < m; x++) sha256_once(msg[x], 1 + 2 * r, next.data + (size_t)(i0 + x - base) * r);
+    for (uint32_t x = 0; x < m; x++) copy16(next.data + (size_t)(i0 + x - base) * r + 32, sums[x], r - 32);
   }
   return number(env, -1);
 }
