@@ -17,7 +17,7 @@ import { MAX_ID_BYTES, type AccountTable } from '../accounts.js';
 import { AMOUNT_BYTES, HASH_BYTES, UID_TAG, type Sha256 } from '../hash.js';
 import { checkOverflow, hashLevelRange, LiabilitiesTree, planTree, treeShape, type TreeOptions } from '../tree.js';
 import { nativeForWorkers, nativeHashing, shuffleWith } from './native.js';
-import { JOB, JobQueue, Pool, ranges, shared, type Job } from './pool.js';
+import { guidedRanges, JOB, JobQueue, Pool, ranges, shared, type Job } from './pool.js';
 import { cryptoRandom, RandomStream } from '../random.js';
 
 /** Options of {@link buildLiabilitiesTreeParallel}. */
@@ -138,6 +138,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const pool = new Pool(workers, nativeForWorkers(options.native));
   let writer: ReturnType<typeof backgroundWriter> | undefined;
+  let built = false;
   try {
     const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, leaveDraws: draw, allocateLeaves: depth === 0, allocateSalts: !ownSalts }, shared);
     const k = accounts.assets.length;
@@ -163,7 +164,10 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     // Block mode: jobs of whole blocks; each also hashes its blocks' levels 1 to depth (2^depth - 1 nodes a block).
     const size = 2 ** depth;
     const blockJobs = { kind: 'subtree' as const, depth, top: bottom.buffer, assets: k, sizes: plan.sizes.slice(0, depth + 1), levelAt, fd: options.nodesFd ?? null, saltsFd: ownSalts ? options.saltsFd : null };
-    const jobs = ranges(plan.leafCount, Math.max(size, Math.floor(job / size) * size)).map(([from, to]) => ({ kind: 'leaves' as Job['kind'], from, to, padFrom: 0, pads: 0, ...common, ...(depth > 0 ? blockJobs : {}) }));
+    // Guided sizes: the last jobs handed out shrink to a block (8,192 leaves without block mode), so the workers finish together.
+    const most = Math.max(size, Math.floor(job / size) * size);
+    const unit = depth > 0 ? size : Math.min(most, BLOCK);
+    const jobs = guidedRanges(plan.leafCount, most, unit, workers, draw && table !== undefined).map(([from, to]) => ({ kind: 'leaves' as Job['kind'], from, to, padFrom: 0, pads: 0, ...common, ...(depth > 0 ? blockJobs : {}) }));
     const leafDone = (j: Job): void => tick(2 * (j.to - j.from) - (j.pads as number) + (j.to - j.from) - (j.to - j.from) / size);
     let leafOverflow = -1;
     const countPads = (jb: (typeof jobs)[number], before: number): number => {
@@ -241,10 +245,14 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
       prev = next;
     }
     await writer?.done();
+    built = true;
     return new LiabilitiesTree(accounts, plan.snapshotId, plan.height, plan.leafCount, prev.slice(0, r), plan.leafAccount, plan.salts, levels, options.saltsFd !== undefined);
   } finally {
     // Settle the writes in flight (a failed build included), so the caller may close the file.
     await writer?.done().catch(() => undefined);
-    await pool.close();
+    // After a build every job is done, so the workers are left to stop on their own (20-30 ms on
+    // the 2-vCPU VM). After a failure, a worker may still be writing to the caller's files: wait.
+    if (built) void pool.close().catch(() => undefined);
+    else await pool.close();
   }
 }

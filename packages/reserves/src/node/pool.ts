@@ -120,6 +120,33 @@ export class Pool {
   }
 }
 
+/**
+ * Ranges covering [0, count) for jobs handed out to `workers` workers in order, guided: a job is
+ * about 1 / (2 workers - 1) of the work left after it, at most `most` and at least `unit` (both
+ * multiples of `unit`), so the last jobs shrink to one unit and the workers finish within about
+ * one unit of each other, instead of one whole job of `most` (decision 271). `lastAtLow`: the jobs
+ * are handed out from the highest range down, so the small ones are the lowest ranges; otherwise
+ * from the lowest up, and the small ones are the highest. Every range boundary but `count` is a
+ * multiple of `unit` when counted from the end where the small ranges are.
+ */
+export function guidedRanges(count: number, most: number, unit: number, workers: number, lastAtLow: boolean): [number, number][] {
+  // Sizes in reverse order of handing out: the last job's first.
+  const sizes: number[] = [];
+  for (let left = 0; left < count; ) {
+    const guided = Math.floor(left / Math.max(1, 2 * workers - 1) / unit) * unit;
+    const s = Math.min(count - left, Math.max(unit, Math.min(most, guided)));
+    sizes.push(s);
+    left += s;
+  }
+  const out: [number, number][] = [];
+  if (lastAtLow) {
+    for (let i = 0, at = 0; i < sizes.length; at += sizes[i]!, i++) out.push([at, at + sizes[i]!]);
+  } else {
+    for (let i = sizes.length - 1, at = 0; i >= 0; at += sizes[i]!, i--) out.push([at, at + sizes[i]!]);
+  }
+  return out;
+}
+
 export function ranges(count: number, size: number): [number, number][] {
   const out: [number, number][] = [];
   for (let a = 0; a < count; a += size) out.push([a, Math.min(count, a + size)]);
