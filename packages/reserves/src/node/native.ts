@@ -82,6 +82,15 @@ export function nativeHashing(): NativeHashing | undefined {
 }
 
 /**
+ * The module for work on the calling thread (the builds' shuffle), given a build's `native` option:
+ * false never, otherwise when it is available (`true` is enforced where the workers start, by
+ * {@link nativeForWorkers}).
+ */
+export function nativeOnThisThread(option: boolean | undefined): NativeHashing | undefined {
+  return option === false ? undefined : nativeHashing();
+}
+
+/**
  * The path the hashing workers load the module from, given a build's `native` option: undefined
  * means use it when available; false never; true requires it (an error says why it is missing).
  */

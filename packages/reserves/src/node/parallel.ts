@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { MAX_ID_BYTES, type AccountTable } from '../accounts.js';
 import { AMOUNT_BYTES, HASH_BYTES, UID_TAG, type Sha256 } from '../hash.js';
 import { checkOverflow, hashLevelRange, LiabilitiesTree, planTree, treeShape, type TreeOptions } from '../tree.js';
-import { nativeForWorkers, nativeHashing, shuffleWith } from './native.js';
+import { nativeForWorkers, nativeOnThisThread, shuffleWith } from './native.js';
 import { guidedRanges, JOB, JobQueue, Pool, ranges, shared, type Job } from './pool.js';
 import { cryptoRandom, RandomStream } from '../random.js';
 
@@ -157,7 +157,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     const mainHash: Sha256 = options.hash ?? ((m) => nodeHash('sha256', m, 'buffer'));
     const job = Math.max(1, options.jobSize ?? JOB);
     // The shuffle on this thread: in C with the native module (the same draws and permutation).
-    const native = options.native === false ? undefined : nativeHashing();
+    const native = nativeOnThisThread(options.native);
     // Every leaf in leaf order: an account's uid hash and leaf hash, a padding leaf's leaf hash.
     // Jobs are ranges of leaves; without worker draws, each is told how many padding leaves come before it.
     const common = { ...source, gather: table !== undefined, leafAccount: plan.leafAccount.buffer, padUids: (plan.padUids ?? new Uint8Array(0)).buffer, stage: Math.max(1, options.stageSize ?? STAGE), snapshotId: plan.snapshotId, uidTag: UID_TAG, maxIdBytes: MAX_ID_BYTES, recordBytes: r, records: plan.leaves.buffer, salts: plan.salts.buffer, draw };

@@ -35,7 +35,7 @@ import { AMOUNT_BYTES, HASH_BYTES, UID_TAG, type Sha256 } from '../hash.js';
 import { cryptoRandom, RandomStream, type RandomSource } from '../random.js';
 import { emitLookup, STORE_SCHEME, type StoreFile, type StoreMeta } from '../store.js';
 import { hashLevelRange, levelSizes, readSums, treeShape, type TreeSummary } from '../tree.js';
-import { nativeForWorkers, nativeHashing, shuffleWith } from './native.js';
+import { nativeForWorkers, nativeOnThisThread, shuffleWith } from './native.js';
 import { JOB, Pool, ranges, shared } from './pool.js';
 
 /** Buffered sequential writer of one file. */
@@ -384,7 +384,7 @@ export async function buildStreaming(accounts: SpillAccounts, options: StreamOpt
   const snapshotId = random.bytes(32);
   const leafAccount = new Uint32Array(leafCount);
   for (let p = 0; p < leafCount; p++) leafAccount[p] = p;
-  shuffleWith(options.native === false ? undefined : nativeHashing(), leafAccount, random);
+  shuffleWith(nativeOnThisThread(options.native), leafAccount, random);
   {
     const salts = new Writer(store('salts.bin'));
     const chunk = new Uint8Array(32 * (1 << 16));
