@@ -227,8 +227,8 @@ static inline void leaf_message(const leaf_ctx_t *c, uint64_t p, const uint8_t *
  * into its own leaf message, then their leaf hashes back to back. Between two hashes there is then
  * only the call, as in the raw loop of bench/reserves.ts, and the processor overlaps the end of one
  * hash with the start of the next; laying out a message between two hashes kept it from doing so.
- * Alone, 8,192 leaves with their table reads in cache: 250 ns a leaf instead of 261 (the raw uid and
- * leaf hashes take 221).
+ * Alone, 8,192 leaves with their table reads in cache: 225 ns a leaf instead of 236 (medians of 40;
+ * the raw uid and leaf hashes take 195).
  */
 #define LEAF_GROUP 8
 
@@ -573,7 +573,7 @@ static napi_value level(napi_env env, napi_callback_info info) {
    * make 1 + 2r bytes, so hashed straight from the records (after the tag byte) SHA-256 would take
    * three block calls and a copy into its context; 7% faster per node, measured alone. Messages are
    * laid out NODE_GROUP at a time and then hashed back to back, as the leaves are (group_hash):
-   * alone, 170 ns a node instead of 182 (the raw 193-byte hash takes 153).
+   * alone, 178 ns a node instead of 188 (the raw 193-byte hash takes 162).
    */
   uint8_t msg[NODE_GROUP][1 + 2 * MAX_RECORD];
   uint8_t sums[NODE_GROUP][16 * MAX_ASSETS];
