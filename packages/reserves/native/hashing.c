@@ -191,35 +191,27 @@ static inline void copy16(uint8_t *restrict d, const uint8_t *restrict s, size_t
 /* Bytes of the longest leaf message. */
 #define LEAF_MESSAGE (33 + 8 + 32 + 32 + 16 * MAX_ASSETS)
 
-/*
- * One leaf's message into `msg`: 0x00 || snapshot id || u64be(p) || uid || salt || balances, where
- * uid = SHA-256(tag || salt || id) unless `uid` is given (a padding leaf). Its hash is the leaf
- * hash. The inputs are all read here, so the hash may go where the balances were.
- */
-static inline void leaf_message(const leaf_ctx_t *c, uint64_t p, const uint8_t *salt, const uint8_t *id, size_t id_bytes, const uint8_t *uid, const uint8_t *balances, size_t balance_bytes, uint8_t *msg) {
-  uint8_t *const uid_at = msg + 41;
-  if (uid == NULL) {
-    if (c->tag_bytes + 32 + id_bytes <= UID_MESSAGE) {
-      uint8_t u[UID_MESSAGE];
-      memcpy(u, c->tag, c->tag_bytes);
-      memcpy(u + c->tag_bytes, salt, 32);
-      memcpy(u + c->tag_bytes + 32, id, id_bytes);
-      sha256_once(u, c->tag_bytes + 32 + id_bytes, uid_at);
-    } else {
-      SHA256_CTX s;
-      SHA256_Init(&s);
-      SHA256_Update(&s, c->tag, c->tag_bytes);
-      SHA256_Update(&s, salt, 32);
-      SHA256_Update(&s, id, id_bytes);
-      SHA256_Final(uid_at, &s);
-    }
+/* The uid message tag || salt || id into `u`; returns its length. */
+static inline size_t uid_message(const leaf_ctx_t *c, const uint8_t *salt, const uint8_t *id, size_t id_bytes, uint8_t *u) {
+  memcpy(u, c->tag, c->tag_bytes);
+  memcpy(u + c->tag_bytes, salt, 32);
+  memcpy(u + c->tag_bytes + 32, id, id_bytes);
+  return c->tag_bytes + 32 + id_bytes;
+}
+
+/* uid = SHA-256(tag || salt || id) into `out` at once (a message laid out on the stack, or a longer one field by field). */
+static inline void uid_hash(const leaf_ctx_t *c, const uint8_t *salt, const uint8_t *id, size_t id_bytes, uint8_t *out) {
+  if (c->tag_bytes + 32 + id_bytes <= UID_MESSAGE) {
+    uint8_t u[UID_MESSAGE];
+    sha256_once(u, uid_message(c, salt, id, id_bytes, u), out);
   } else {
-    memcpy(uid_at, uid, 32);
+    SHA256_CTX s;
+    SHA256_Init(&s);
+    SHA256_Update(&s, c->tag, c->tag_bytes);
+    SHA256_Update(&s, salt, 32);
+    SHA256_Update(&s, id, id_bytes);
+    SHA256_Final(out, &s);
   }
-  memcpy(msg, c->head, 33);
-  store_be64(msg + 33, p);
-  memcpy(msg + 73, salt, 32);
-  copy16(msg + 105, balances, balance_bytes);
 }
 
 /*
@@ -244,25 +236,23 @@ typedef struct {
   uint32_t count;
 } leaf_group_t;
 
-/* Adds a leaf to the group (as leaf_message), its hash to go to `out`. */
+/*
+ * Adds a leaf to the group, its hash to go to `out`: its message 0x00 || snapshot id || u64be(p) ||
+ * uid || salt || balances, where uid = SHA-256(tag || salt || id) unless `uid` is given (a padding
+ * leaf). Every input is copied here, so `out` may be where the uid or the balances were.
+ */
 static inline void group_add(leaf_group_t *g, const leaf_ctx_t *c, uint64_t p, const uint8_t *salt, const uint8_t *id, size_t id_bytes, const uint8_t *uid, const uint8_t *balances, size_t balance_bytes, uint8_t *out) {
   const uint32_t x = g->count++;
   uint8_t *msg = g->leaf[x];
   g->out[x] = out;
   g->uid_bytes[x] = 0;
-  if (uid == NULL && c->tag_bytes + 32 + id_bytes <= UID_SLOT) {
-    uint8_t *u = g->uid[x];
-    memcpy(u, c->tag, c->tag_bytes);
-    memcpy(u + c->tag_bytes, salt, 32);
-    memcpy(u + c->tag_bytes + 32, id, id_bytes);
-    g->uid_bytes[x] = c->tag_bytes + 32 + id_bytes;
-    memcpy(msg, c->head, 33);
-    store_be64(msg + 33, p);
-    memcpy(msg + 73, salt, 32);
-    copy16(msg + 105, balances, balance_bytes);
-  } else {
-    leaf_message(c, p, salt, id, id_bytes, uid, balances, balance_bytes, msg);
-  }
+  memcpy(msg, c->head, 33);
+  store_be64(msg + 33, p);
+  memcpy(msg + 73, salt, 32);
+  copy16(msg + 105, balances, balance_bytes);
+  if (uid != NULL) memcpy(msg + 41, uid, 32);
+  else if (c->tag_bytes + 32 + id_bytes <= UID_SLOT) g->uid_bytes[x] = uid_message(c, salt, id, id_bytes, g->uid[x]);
+  else uid_hash(c, salt, id, id_bytes, msg + 41);
 }
 
 /* Hashes the group's leaves (uid hashes first) and empties it. */
@@ -331,7 +321,6 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
   /* An account's bytes in the chunks: its balances only (0), or with its id's place and first bytes after them. */
   const size_t stride = chunk_stride == 0 ? bal : chunk_stride;
   if (stride != bal && stride != bal + 8 + INLINE_ID) return fail(env, "chunkStride must be 0 or the balances' bytes plus 32"), NULL;
-  const bool inline_ids = stride != bal;
   if (from > to || to > leaf_count || rbase > from || sbase > from) return fail(env, "leaf range out of bounds"), NULL;
   if ((size_t)(to - rbase) * r > records.bytes) return fail(env, "records too short for the leaf range"), NULL;
   if ((size_t)(to - sbase) * 32 > salts.bytes) return fail(env, "salts too short for the leaf range"), NULL;
@@ -351,14 +340,15 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
+  /* Ids are read from their places in the chunks when the chunks have them; otherwise through idOffsets. */
+  const bool places = stride != bal && chunk_count > 0;
   /* The tables may be shared memory: every value is read once and checked before it is used. */
   const char *problem = NULL;
   size_t pad = pad_start;
   uint32_t acc_b[BATCH], start_b[BATCH], end_b[BATCH], len_b[BATCH];
   const uint8_t *id_b[BATCH];
-  leaf_group_t group_mem;
-  leaf_group_t *const group = &group_mem;
-  group->count = 0;
+  leaf_group_t group;
+  group.count = 0;
   volatile uint32_t sink = 0;
   for (uint32_t first = from; first < to && problem == NULL; first += BATCH) {
     const uint32_t m = to - first < BATCH ? to - first : BATCH;
@@ -372,7 +362,7 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       for (size_t q = ahead2; q < ahead2 + BATCH && q < leaf_count; q++) {
         const uint32_t acc = leaf_account[q];
         if (acc >= n) continue;
-        if (!inline_ids || chunk_count == 0) {
+        if (!places) {
           prefetch_l2(offsets + acc);
           continue;
         }
@@ -383,7 +373,7 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
         const uint32_t acc = leaf_account[q];
         if (acc >= n) continue;
         const uint8_t *b = account_record(chunk, chunk_count, shift, stride, acc);
-        if (inline_ids && b != NULL) {
+        if (places && b != NULL) {
           const uint32_t start = load_le32(b + bal), len = load_le32(b + bal + 4);
           if (len > INLINE_ID && start < ids.bytes) prefetch_l2(ids.data + start);
           continue;
@@ -396,7 +386,7 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
     /* The table reads of a batch first, in short loops of independent loads whose cache misses
        the processor overlaps; the hashing then finds them in the cache. */
     for (uint32_t i = 0; i < m; i++) acc_b[i] = leaf_account[first + i];
-    if (!inline_ids || chunk_count == 0) {
+    if (!places) {
       for (uint32_t i = 0; i < m; i++) {
         const uint32_t acc = acc_b[i];
         if (acc < n) {
@@ -418,7 +408,7 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
         problem = "an account's balances are out of the chunks";
         break;
       }
-      if (inline_ids && b != NULL) {
+      if (places && b != NULL) {
         const uint32_t start = load_le32(b + bal), len = load_le32(b + bal + 4);
         if (len > MAX_ID || (len > INLINE_ID && ((size_t)start + len > ids.bytes))) {
           problem = "an id offset is out of bounds";
@@ -445,16 +435,17 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       uint8_t *rec = records.data + (size_t)(p - rbase) * r;
       const uint8_t *salt = salts.data + (size_t)(p - sbase) * 32;
       if (acc_b[i] < n) {
-        group_add(group, &c, p, salt, id_b[i], len_b[i], NULL, rec + 32, bal, rec);
+        group_add(&group, &c, p, salt, id_b[i], len_b[i], NULL, rec + 32, bal, rec);
       } else if ((pad + 1) * 32 > pads.bytes) {
         problem = "pads too short for the padding leaves";
       } else {
-        group_add(group, &c, p, salt, NULL, 0, pads.data + pad * 32, rec + 32, bal, rec);
+        group_add(&group, &c, p, salt, NULL, 0, pads.data + pad * 32, rec + 32, bal, rec);
         pad++;
       }
-      if (group->count == LEAF_GROUP || (i + 1 == m && group->count > 0)) group_hash(group, bal);
+      if (group.count == LEAF_GROUP) group_hash(&group, bal);
     }
   }
+  if (problem == NULL && group.count > 0) group_hash(&group, bal);
   free(chunk);
   if (problem) return fail(env, problem), NULL;
   return number(env, (double)(pad - pad_start));
@@ -486,9 +477,8 @@ static napi_value block(napi_env env, napi_callback_info info) {
   if (base > from || from > to) return fail(env, "leaf range out of bounds"), NULL;
   const size_t m = (size_t)(to - base);
   if (m * r > records.bytes || m * 32 > salts.bytes || m > starts || m > lens) return fail(env, "block buffers too short for the leaf range"), NULL;
-  leaf_group_t group_mem;
-  leaf_group_t *const group = &group_mem;
-  group->count = 0;
+  leaf_group_t group;
+  group.count = 0;
   for (uint32_t p = from; p < to; p++) {
     const size_t q = p - base;
     uint8_t *rec = records.data + q * r;
@@ -496,14 +486,14 @@ static napi_value block(napi_env env, napi_callback_info info) {
     const uint32_t len = id_len[q], start = id_start[q];
     /* A padding leaf's uid hash is copied into its message before its hash overwrites it. */
     if (len == 0xffffffffu) {
-      group_add(group, &c, p, salt, NULL, 0, rec, rec + 32, bal, rec);
+      group_add(&group, &c, p, salt, NULL, 0, rec, rec + 32, bal, rec);
     } else {
       if ((size_t)start + len > ids.bytes) return fail(env, "an id is out of bounds"), NULL;
-      group_add(group, &c, p, salt, ids.data + start, len, NULL, rec + 32, bal, rec);
+      group_add(&group, &c, p, salt, ids.data + start, len, NULL, rec + 32, bal, rec);
     }
-    if (group->count == LEAF_GROUP) group_hash(group, bal);
+    if (group.count == LEAF_GROUP) group_hash(&group, bal);
   }
-  if (group->count > 0) group_hash(group, bal);
+  if (group.count > 0) group_hash(&group, bal);
   return NULL;
 }
 
