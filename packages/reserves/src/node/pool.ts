@@ -121,7 +121,7 @@ export class Pool {
 }
 
 /**
- * Ranges covering [0, count) for jobs handed out to `workers` workers in order, guided: a job is
+ * Ranges covering [0, count) for jobs handed out to `workers` (at least 1) workers in order, guided: a job is
  * about 1 / (2 workers - 1) of the work left after it, at most `most` and at least `unit` (both
  * multiples of `unit`), so the last jobs shrink to one unit and the workers finish within about
  * one unit of each other, instead of one whole job of `most` (decision 271). `lastAtLow`: the jobs
@@ -133,7 +133,7 @@ export function guidedRanges(count: number, most: number, unit: number, workers:
   // Sizes in reverse order of handing out: the last job's first.
   const sizes: number[] = [];
   for (let left = 0; left < count; ) {
-    const guided = Math.floor(left / Math.max(1, 2 * workers - 1) / unit) * unit;
+    const guided = Math.floor(left / (2 * workers - 1) / unit) * unit;
     const s = Math.min(count - left, Math.max(unit, Math.min(most, guided)));
     sizes.push(s);
     left += s;
