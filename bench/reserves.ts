@@ -37,7 +37,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLiabilitiesTreeParallel, buildStreaming, NATIVE_PATH, nativeHashing, nativeStatus, SpillAccounts } from '@keygrade/reserves/node';
+import { buildLiabilitiesTreeParallel, buildStreaming, NATIVE_PATH, nativeHashing, nativeStatus, SpillAccounts, startHashingWorkers } from '@keygrade/reserves/node';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fileURLToPath } from 'node:url';
 import { relaunch, withHugePages } from '../apps/cli/bin/hugepages.js';
@@ -251,6 +251,9 @@ for (let round = 1; round <= rounds; round++) {
   t0 = process.hrtime.bigint();
   // In memory: shared memory, as `keygrade por build` does (the workers read balances and ids in
   // place). Streaming: the spill file and the store go to a scratch folder, removed at the end.
+  // The build's hashing workers start before the ingest, as in `keygrade por build` (they boot
+  // while the accounts are read): like the baselines' threads, they are ready when the build is timed.
+  const hashingWorkers = streaming ? undefined : startHashingWorkers({ workers });
   const scratch = streaming ? mkdtempSync(join(args.find((a) => a.startsWith('--dir='))?.slice(6) ?? tmpdir(), 'kg-por-bench-')) : '';
   const table = streaming ? ingest(new SpillAccounts(ASSETS, join(scratch, 'accounts.spill'))) : ingest(new AccountTable(ASSETS, { shared: true }));
   if (table instanceof SpillAccounts) table.finish();
@@ -278,7 +281,7 @@ for (let round = 1; round <= rounds; round++) {
     const saltsFd = openSync(noStore ? '/dev/null' : join(dir, 'salts.bin'), 'w');
     try {
       tree = await buildLiabilitiesTreeParallel(table, {
-        workers,
+        pool: hashingWorkers,
         keepLevels: false,
         releaseBalances: !sequential,
         saltsFd,
@@ -291,6 +294,7 @@ for (let round = 1; round <= rounds; round++) {
       built = { wall: seconds(t0), cpu: process.cpuUsage(cpu0) };
       if (fd !== undefined) storeBytes = statSync(join(dir, 'nodes.bin')).size + statSync(join(dir, 'salts.bin')).size;
     } finally {
+      await hashingWorkers?.close();
       closeSync(saltsFd);
       if (fd !== undefined) closeSync(fd);
       if (dir) rmSync(dir, { recursive: true, force: true });

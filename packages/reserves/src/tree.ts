@@ -237,6 +237,12 @@ export function planTree(
      * block's salts into scratch memory and write them out passes false: `salts` is then empty.
      */
     allocateSalts?: boolean;
+    /**
+     * Write the identity into `leafAccount` before it is shuffled (default). With `leaveDraws`, a
+     * parallel builder whose workers are already running passes false and has them write it (the
+     * array's first touch is then split over the cores): `leafAccount` comes back zero.
+     */
+    fillLeafAccount?: boolean;
   } = {},
   allocate: (bytes: number) => Uint8Array = (b) => new Uint8Array(b),
 ): TreePlan {
@@ -248,7 +254,8 @@ export function planTree(
   const snapshotId = random.bytes(32);
   const perm = allocate(4 * leafCount);
   const leafAccount = new Uint32Array(perm.buffer, perm.byteOffset, leafCount);
-  for (let p = 0; p < leafCount; p++) leafAccount[p] = p;
+  if (options.fillLeafAccount === false && !leave) throw new RangeError('fillLeafAccount: false needs leaveDraws (the shuffle runs here otherwise)');
+  if (options.fillLeafAccount !== false) for (let p = 0; p < leafCount; p++) leafAccount[p] = p;
   if (options.allocateSalts === false && !leave) throw new RangeError('allocateSalts: false needs leaveDraws (the salts are drawn here otherwise)');
   const salts = options.allocateSalts === false ? new Uint8Array(0) : allocate(leafCount * 32);
   const r = HASH_BYTES + accounts.balanceBytes;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, write as fsWrite, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { canonicalJson } from '@keygrade/tlog';
-import { buildLiabilitiesTreeParallel, buildStreaming, nativeStatus, readAccountsFile, SpillAccounts } from '@keygrade/reserves/node';
+import { buildLiabilitiesTreeParallel, buildStreaming, nativeStatus, readAccountsFile, SpillAccounts, startHashingWorkers, type HashingWorkers } from '@keygrade/reserves/node';
 import {
   AccountTable,
   buildLiabilitiesTree,
@@ -34,6 +34,9 @@ import { DEFAULT_KEY_FILE, nodeSha256, openProofStore, readManifest, readSigning
 
 /** From this many accounts on, hashing runs on worker threads. */
 const PARALLEL_FROM = 50_000;
+
+/** Bytes of a short accounts row ("u1,0.5" and a line break): files below PARALLEL_FROM rows of it are read before any hashing worker starts. */
+const MIN_ROW_BYTES = 8;
 
 /** Accounts files from this size on are built by streaming to disk (in memory otherwise: about 220 bytes per account, 360 with proof files). */
 export const STREAM_FROM_BYTES = 1 << 30;
@@ -125,12 +128,26 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
   const common = { io, input, format, assets, outDir, output: values.output as string, height, minLeaves, workers, time, label: values.label as string | undefined, previous, secretKey, proofFilesOption: values['proof-files'] as string, json: Boolean(values.json) };
   if (stream) return buildStreamed(common);
 
-  const table = new AccountTable(assets, { shared: true });
   const started = performance.now();
+  // The hashing workers boot while the file is read, when it may hold enough accounts to use them.
+  const hashingWorkers = workers !== 0 && fileSize(io, input) >= PARALLEL_FROM * MIN_ROW_BYTES ? startHashingWorkers(workers !== undefined ? { workers } : {}) : undefined;
+  try {
+    return await buildInMemory(common, started, hashingWorkers);
+  } finally {
+    // Stopped before the command returns, whatever happened (they would keep the process alive);
+    // after a failed build a worker may still be writing to the store's files.
+    await hashingWorkers?.close();
+  }
+}
+
+/** The in-memory build: reads the accounts into a table in shared memory, hashes (on `hashingWorkers` when given and enough accounts), writes the snapshot. */
+async function buildInMemory(c: BuildCommon, started: number, hashingWorkers: HashingWorkers | undefined): Promise<number> {
+  const { io, input, format, outDir, height, minLeaves, workers, time, previous, secretKey } = c;
+  const table = new AccountTable(c.assets, { shared: true });
   await readAccounts(io, input, format, table, workers);
   const timings = { readSeconds: 0, hashSeconds: 0, writeSeconds: 0 };
   timings.readSeconds = (performance.now() - started) / 1000;
-  const proofFiles = values['proof-files'] === 'yes' || (values['proof-files'] === 'auto' && table.count <= PROOF_FILES_LIMIT);
+  const proofFiles = c.proofFilesOption === 'yes' || (c.proofFilesOption === 'auto' && table.count <= PROOF_FILES_LIMIT);
 
   const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(join(tmp, 'store'), { recursive: true });
@@ -152,15 +169,17 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     // hashes, and neither a whole level nor all the salts exist in memory (ParallelTreeOptions).
     const { onLevel, ...rest } = options;
     const tree = parallel
-      ? await buildLiabilitiesTreeParallel(table, { ...rest, nodesFd: files.fd('nodes.bin'), saltsFd: files.fd('salts.bin'), ...(workers !== undefined ? { workers } : {}) }).catch((e: unknown) => {
+      ? await buildLiabilitiesTreeParallel(table, { ...rest, nodesFd: files.fd('nodes.bin'), saltsFd: files.fd('salts.bin'), ...(workers !== undefined ? { workers } : {}), ...(hashingWorkers ? { pool: hashingWorkers } : {}) }).catch((e: unknown) => {
           // A failed write of nodes.bin or salts.bin (a full disk) reads like any other store write failure.
           if ((e as NodeJS.ErrnoException).syscall === 'write') throw new ExitError(EXIT.usage, `cannot write the store: ${(e as Error).message.split('\n')[0]!}`);
           throw e;
         })
       : buildLiabilitiesTree(table, { ...rest, onLevel });
     bar.done();
+    // Every job is done: the workers stop while the rest is written.
+    void hashingWorkers?.close().catch(() => undefined);
     timings.hashSeconds = (performance.now() - started) / 1000 - timings.readSeconds;
-    const manifest = signManifest(manifestBody(tree, { time, ...(values.label ? { label: values.label as string } : {}), ...(previous ? { previous } : {}) }), secretKey);
+    const manifest = signManifest(manifestBody(tree, { time, ...(c.label ? { label: c.label } : {}), ...(previous ? { previous } : {}) }), secretKey);
     emitStoreIndex(tree, (f, b) => files.write(f, b));
     files.write('store.json', new TextEncoder().encode(`${JSON.stringify(storeMeta(tree), null, 2)}\n`));
     await files.close();
@@ -170,9 +189,11 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     if (existsSync(outDir)) rmSync(outDir, { recursive: true });
     renameSync(tmp, outDir);
     timings.writeSeconds = (performance.now() - started) / 1000 - timings.readSeconds - timings.hashSeconds;
-    printSummary(io, tree, manifest, values.output as string, proofFiles, Boolean(values.json), timings, 'memory', hashingUsed(parallel));
+    printSummary(io, tree, manifest, c.output, proofFiles, c.json, timings, 'memory', hashingUsed(parallel));
     return EXIT.ok;
   } catch (e) {
+    // A worker of a failed build may still be writing to the store's files: stopped first.
+    await hashingWorkers?.close();
     await files.abort();
     rmSync(tmp, { recursive: true, force: true });
     throw e;
@@ -187,8 +208,8 @@ function fileSize(io: Io, file: string): number {
   }
 }
 
-/** The streaming build (`--stream`): spill, distribute, hash block by block, levels from disk. */
-async function buildStreamed(c: {
+/** What both builds take from the command line. */
+interface BuildCommon {
   io: Io;
   input: string;
   format: AccountsFormat;
@@ -204,7 +225,10 @@ async function buildStreamed(c: {
   secretKey: Uint8Array;
   proofFilesOption: string;
   json: boolean;
-}): Promise<number> {
+}
+
+/** The streaming build (`--stream`): spill, distribute, hash block by block, levels from disk. */
+async function buildStreamed(c: BuildCommon): Promise<number> {
   const { io, outDir } = c;
   const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(join(tmp, 'work'), { recursive: true });

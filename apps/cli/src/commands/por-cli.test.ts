@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { keygrade, read, tempDir, write } from '../test/harness.js';
 import { nativeStatus } from '@keygrade/reserves/node';
@@ -246,6 +248,25 @@ describe('keygrade por', () => {
       }
     }
     assert.equal(readFileSync(join(dir, 'blocks', 'store', 'nodes.bin')).length, readFileSync(join(dir, 'snap', 'store', 'nodes.bin')).length, 'the same store layout');
+  });
+
+  it('a file big enough to start the hashing workers while it is read ends the process, when it fails and when it has too few accounts to use them', async () => {
+    // 34,000 rows of 12 bytes or more: over 400,000 bytes (workers started), under 50,000 accounts (hashed on one thread).
+    const rows = Array.from({ length: 34_000 }, (_, i) => `u${i},${i % 7}.5,1`);
+    const dir = await setup(`id,BTC,ETH\n${rows.join('\n')}\n`);
+    write(dir, 'bad.csv', `id,BTC,ETH\n${rows.join('\n')}\nlast,1.2.3,1\n`);
+    const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
+    // A separate process: hashing workers left running would keep it alive (the test then times out).
+    const run = (file: string, out: string) => spawnSync(process.execPath, ['--conditions=keygrade-source', '--import', import.meta.resolve('tsx'), bin, 'por', 'build', file, '--assets', 'BTC:8,ETH:18', '-o', out, '--json', '--proof-files', 'no'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '', KEYGRADE_HOME: join(dir, '.keygrade') }, encoding: 'utf8', timeout: 60_000 });
+    const bad = run('bad.csv', 'bad');
+    assert.equal(bad.signal, null, 'the process ended by itself');
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /bad\.csv:34002: BTC: "1\.2\.3" is not a decimal amount/);
+    assert.equal(existsSync(join(dir, 'bad')), false);
+    const ok = run('accounts.csv', 'snap');
+    assert.equal(ok.signal, null, 'the process ended by itself');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal((JSON.parse(ok.stdout) as { accounts: number }).accounts, 34_000);
   });
 
   it('refuses a missing key, a bad --assets, an unknown format and an existing output folder', async () => {

@@ -12,7 +12,7 @@ import { AccountTable } from '../accounts.js';
 import { ASSETS, seeded, table } from '../test-util.js';
 import { manifestBody } from '../manifest.js';
 import { verifyInclusion } from '../verify.js';
-import { buildLiabilitiesTreeParallel, type ParallelTreeOptions } from './parallel.js';
+import { buildLiabilitiesTreeParallel, startHashingWorkers, type ParallelTreeOptions } from './parallel.js';
 import { HASHING_MODES } from './test-modes.js';
 
 for (const m of HASHING_MODES) {
@@ -179,6 +179,27 @@ async function withNodesFile(accounts: AccountTable, options: ParallelTreeOption
   }
 }
 
+/** A proof store over the files of a build with nodesFd and saltsFd (see withNodesFile) and the rest of the store's index. */
+function storeOf(built: { tree: LiabilitiesTree; nodes: Buffer; salts: Buffer }): ProofStore {
+  const files = new Map<StoreFile, Buffer>([['nodes.bin', built.nodes], ['salts.bin', built.salts]]);
+  const parts = new Map<StoreFile, Uint8Array[]>();
+  emitStoreIndex(built.tree, (f, b) => parts.set(f, [...(parts.get(f) ?? []), b.slice()]));
+  assert.equal(parts.has('salts.bin'), false, 'the store index leaves out the salts the builder wrote');
+  for (const [f, p] of parts) files.set(f, Buffer.concat(p));
+  return new ProofStore(storeMeta(built.tree), (f, o, n) => files.get(f)!.subarray(o, o + n));
+}
+
+/** The tree's totals are the sums of the rows, and the proofs of every `every`-th row verify with their balances. */
+function checkStoreProofs(store: ProofStore, tree: LiabilitiesTree, data: [string, bigint[]][], every: number): void {
+  const manifest = manifestBody(tree, { time: new Date('2026-12-06T00:00:00Z') });
+  assert.deepEqual(tree.totals, tree.accounts.assets.map((_, a) => data.reduce((s, r) => s + r[1][a]!, 0n)));
+  for (const [id, b] of data.filter((_, i) => i % every === 0)) {
+    const proof = store.proofFor(id);
+    assert.deepEqual(proof.balances, b.map(String));
+    assert.equal(verifyInclusion(proof, manifest), undefined, id);
+  }
+}
+
 /** The store's nodes.bin of a tree with kept levels: its levels one after the other. */
 const nodesOf = (tree: LiabilitiesTree) => Buffer.concat(tree.levels!);
 
@@ -217,25 +238,40 @@ for (const m of HASHING_MODES) {
   test(`[${m.name}] block mode with the platform CSPRNG (salts drawn on the workers, shuffle running): the store it writes serves proofs that verify`, { skip: m.skip }, async () => {
     const data: [string, bigint[]][] = Array.from({ length: 2500 }, (_, i) => [`w-${i}`, [BigInt(i), (1n << 100n) + BigInt(i)]]);
     const t = table(data, ASSETS, { shared: true });
-    const { tree, nodes, salts: saltsBin } = await withNodesFile(t, { native: m.native, workers: 2, keepLevels: false, blockLeaves: 32, jobSize: 96, stageSize: 11 });
+    const built = await withNodesFile(t, { native: m.native, workers: 2, keepLevels: false, blockLeaves: 32, jobSize: 96, stageSize: 11 });
     // The workers drew the salts in scratch memory and wrote them out: no array of them is kept.
-    assert.equal(tree.salts.length, 0);
-    assert.equal(saltsBin.length, 32 * tree.leafCount);
-    const files = new Map<StoreFile, Buffer>([['nodes.bin', nodes], ['salts.bin', saltsBin]]);
-    const parts = new Map<StoreFile, Uint8Array[]>();
-    emitStoreIndex(tree, (f, b) => parts.set(f, [...(parts.get(f) ?? []), b.slice()]));
-    assert.equal(parts.has('salts.bin'), false, 'the store index leaves out the salts the builder wrote');
-    for (const [f, p] of parts) files.set(f, Buffer.concat(p));
-    const store = new ProofStore(storeMeta(tree), (f, o, n) => files.get(f)!.subarray(o, o + n));
-    const manifest = manifestBody(tree, { time: new Date('2026-12-06T00:00:00Z') });
-    assert.deepEqual(tree.totals, [data.reduce((s, r) => s + r[1][0]!, 0n), data.reduce((s, r) => s + r[1][1]!, 0n)]);
-    for (const [id, b] of data.filter((_, i) => i % 97 === 0)) {
-      const proof = store.proofFor(id);
-      assert.deepEqual(proof.balances, b.map(String));
-      assert.equal(verifyInclusion(proof, manifest), undefined, id);
-    }
+    assert.equal(built.tree.salts.length, 0);
+    assert.equal(built.salts.length, 32 * built.tree.leafCount);
+    const store = storeOf(built);
+    checkStoreProofs(store, built.tree, data, 97);
     const salts = new Set(data.map(([id]) => store.proofFor(id).salt));
     assert.equal(salts.size, data.length, 'one distinct salt per account');
+  });
+
+  test(`[${m.name}] workers started beforehand write the leaf order, serve builds one after another and stay up until the caller closes them`, { skip: m.skip }, async () => {
+    const data: [string, bigint[]][] = Array.from({ length: 3000 }, (_, i) => [`p-${i}`, [BigInt(i), BigInt(3 * i) << 90n]]);
+    const t = table(data, ASSETS, { shared: true });
+    const pool = startHashingWorkers({ native: m.native, workers: 2 });
+    try {
+      // Block mode and whole levels, with the platform CSPRNG: the workers write the identity the shuffle starts from.
+      const block = await withNodesFile(t, { native: m.native, pool, keepLevels: false, blockLeaves: 32, jobSize: 96 });
+      const whole = await buildLiabilitiesTreeParallel(t, { native: m.native, pool, jobSize: 96 });
+      for (const tree of [block.tree, whole]) {
+        assert.deepEqual([...tree.leafAccount].sort((a, b) => a - b), Array.from({ length: tree.leafCount }, (_, i) => i), 'a permutation of every leaf');
+        assert.ok(tree.leafAccount.some((a, p) => a !== p), 'shuffled');
+      }
+      checkStoreProofs(storeOf(block), block.tree, data, 61);
+      const manifest = manifestBody(whole, { time: new Date('2026-12-07T00:00:00Z') });
+      for (const [id] of data.filter((_, i) => i % 61 === 0)) assert.equal(verifyInclusion(whole.proofFor(id), manifest), undefined, id);
+      // A given random source: the plan writes the identity; the same tree as the portable builder.
+      const seeded1 = await buildLiabilitiesTreeParallel(t, { native: m.native, pool, random: seeded('pool'), jobSize: 96 });
+      assert.equal(toHex(seeded1.root), toHex(buildLiabilitiesTree(table(data), { random: seeded('pool') }).root));
+      // Options that disagree with the workers given, or workers from elsewhere, are refused.
+      await assert.rejects(buildLiabilitiesTreeParallel(t, { native: m.native, pool, workers: 3 }), /workers is 3 but the pool given has 2/);
+      await assert.rejects(buildLiabilitiesTreeParallel(t, { pool: { size: 2, close: async () => undefined } }), TypeError);
+    } finally {
+      await pool.close();
+    }
   });
 
   test(`[${m.name}] block mode reports overflow inside a block and above the blocks`, { skip: m.skip }, async () => {

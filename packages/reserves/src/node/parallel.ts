@@ -60,6 +60,33 @@ export interface ParallelTreeOptions extends Omit<TreeOptions, 'hash'> {
    * without it. 1 turns it off.
    */
   blockLeaves?: number;
+  /**
+   * Hashing workers started beforehand with {@link startHashingWorkers} (their count and native
+   * module then stand for `workers` and `native`, which must agree if given). They have booted by
+   * the time the build starts, so with the platform CSPRNG they also write the leaf order before
+   * the shuffle, sharing the first touch of its memory. The build leaves them running: the caller
+   * closes them, and after a failed build must wait for the close before closing the files given
+   * here (a worker may still be writing to them).
+   */
+  pool?: HashingWorkers;
+}
+
+/** Hashing worker threads started ahead of a build ({@link startHashingWorkers}). */
+export interface HashingWorkers {
+  /** Worker threads. */
+  readonly size: number;
+  /** Stops the workers; resolves once they have stopped. */
+  close(): Promise<unknown>;
+}
+
+/**
+ * Starts the hashing workers of {@link buildLiabilitiesTreeParallel} ahead of the build (its
+ * `pool` option): each boots in tens of milliseconds (60-70 ms on the 2-vCPU VM of
+ * docs/benchmarks.md), which can overlap other work, such as reading the accounts file.
+ * `workers` and `native` as in ParallelTreeOptions. Close them once done with them.
+ */
+export function startHashingWorkers(options: Pick<ParallelTreeOptions, 'workers' | 'native'> = {}): HashingWorkers {
+  return new Pool(Math.max(1, options.workers ?? availableParallelism()), nativeForWorkers(options.native));
 }
 
 /** Leaves per sub-batch of a 'leaves' job: their table reads first, then their hashing. */
@@ -134,13 +161,26 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
   const depth = !keep && options.onLevel === undefined && table ? blockDepth(treeShape(accounts.count, options).leafCount, options.blockLeaves ?? BLOCK) : 0;
   // Block mode with worker draws and a salts file: each worker draws its blocks' salts in scratch memory.
   const ownSalts = depth > 0 && draw && options.saltsFd !== undefined;
-  // The workers start first: they boot (tens of milliseconds each) while the plan is laid out here.
-  const workers = Math.max(1, options.workers ?? availableParallelism());
-  const pool = new Pool(workers, nativeForWorkers(options.native));
+  // Workers started beforehand, or started here first: they boot (tens of milliseconds each) while the plan is laid out.
+  const given = options.pool;
+  if (given !== undefined) {
+    if (!(given instanceof Pool)) throw new TypeError('pool must come from startHashingWorkers()');
+    if (options.workers !== undefined && Math.max(1, options.workers) !== given.size) throw new RangeError(`workers is ${options.workers} but the pool given has ${given.size}`);
+    if (nativeForWorkers(options.native) !== given.native) throw new RangeError('the pool given was started with another native option than this build');
+  }
+  const workers = given?.size ?? Math.max(1, options.workers ?? availableParallelism());
+  const pool = given ?? new Pool(workers, nativeForWorkers(options.native));
+  // Booted workers write the leaf order before the shuffle (below); booting ones would only delay it.
+  const workersFill = given !== undefined && draw;
   let writer: ReturnType<typeof backgroundWriter> | undefined;
   let built = false;
   try {
-    const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, leaveDraws: draw, allocateLeaves: depth === 0, allocateSalts: !ownSalts }, shared);
+    const plan = planTree(accounts, { ...options, releaseBalances: false, gatherBalances: table === undefined, placePaddingUids: false, leaveDraws: draw, allocateLeaves: depth === 0, allocateSalts: !ownSalts, fillLeafAccount: !workersFill }, shared);
+    if (workersFill) {
+      // Two ranges a worker, so one that starts late still gets its share.
+      const fill = ranges(plan.leafCount, Math.ceil(plan.leafCount / (2 * workers))).map(([from, to]) => ({ kind: 'identity' as const, from, to, items: plan.leafAccount.buffer }));
+      await pool.run(fill, () => undefined);
+    }
     const k = accounts.assets.length;
     const r = HASH_BYTES + AMOUNT_BYTES * k;
     const levelAt = levelOffsets(plan.sizes, r);
@@ -252,7 +292,8 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     await writer?.done().catch(() => undefined);
     // After a build every job is done, so the workers are left to stop on their own (20-30 ms on
     // the 2-vCPU VM). After a failure, a worker may still be writing to the caller's files: wait.
-    if (built) void pool.close().catch(() => undefined);
-    else await pool.close();
+    // Workers the caller started are the caller's to close.
+    if (given === undefined && built) void pool.close().catch(() => undefined);
+    else if (given === undefined) await pool.close();
   }
 }

@@ -10,7 +10,7 @@ export function shared(bytes: number): Uint8Array {
 }
 
 export interface Job {
-  kind: 'leaves' | 'block' | 'level' | 'subtree';
+  kind: 'leaves' | 'block' | 'level' | 'subtree' | 'identity';
   from: number;
   to: number;
   [key: string]: unknown;
@@ -63,7 +63,10 @@ export class Pool {
   private nextId = 0;
 
   /** `native`: the path of the native hashing module the workers hash with (see native.ts), or none for node:crypto. */
-  constructor(size: number, native?: string) {
+  constructor(
+    readonly size: number,
+    readonly native?: string,
+  ) {
     this.workers = Array.from({ length: size }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { native: native ?? null } }));
   }
 

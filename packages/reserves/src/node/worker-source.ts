@@ -280,9 +280,19 @@ function writeAt(fd, u8, n, position) {
   for (let o = 0; o < n; ) o += writeSync(fd, u8, o, n - o, position + o);
 }
 
+// An 'identity' job: items[p] = p for p in [from, to) of the Uint32Array over j.items (the leaf
+// order before the shuffle, written by the workers so that the first touch of its pages is shared).
+function identity(j) {
+  const items = new Uint32Array(j.items), to = j.to;
+  for (let p = j.from; p < to; p++) items[p] = p;
+  return -1;
+}
+
 parentPort.on('message', (job) => {
   try {
-    const f = job.kind === 'subtree'
+    const f = job.kind === 'identity'
+      ? identity
+      : job.kind === 'subtree'
       ? (j) => (native ? subtree(j, leavesNative, levelNative) : subtree(j, leaves, level))
       : native
       ? (job.kind === 'leaves' ? leavesNative : job.kind === 'block' ? blockNative : levelNative)
