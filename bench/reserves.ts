@@ -15,6 +15,9 @@
  * only: node:crypto's hashing scales worse over the threads of one process than over processes
  * (measured on the 2-vCPU VM of 2026-12-06), and the build, whose threads share memory, cannot use
  * processes; decision 262.
+ * The build's hashing workers are started before the ingest (startHashingWorkers), as `por build`
+ * starts them before it reads the accounts file: like the baselines' threads, they have booted when
+ * the build is timed (decision 272).
  * --sequential also times the single-threaded portable builder with node:crypto.
  * With --csv the accounts go through the CSV line reader (amount parsing included) instead of
  * being written into the table directly. With --stream the build streams to disk (`por build --stream`):
