@@ -35,7 +35,10 @@ import { DEFAULT_KEY_FILE, nodeSha256, openProofStore, readManifest, readSigning
 /** From this many accounts on, hashing runs on worker threads. */
 const PARALLEL_FROM = 50_000;
 
-/** Bytes of a short accounts row ("u1,0.5" and a line break): files below PARALLEL_FROM rows of it are read before any hashing worker starts. */
+/**
+ * Bytes of a short accounts row ("u1,0.5" and a line break). A file smaller than PARALLEL_FROM
+ * such rows is read before any hashing worker starts; a bigger one while they boot.
+ */
 const MIN_ROW_BYTES = 8;
 
 /** Accounts files from this size on are built by streaming to disk (in memory otherwise: about 220 bytes per account, 360 with proof files). */

@@ -293,7 +293,9 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
     // After a build every job is done, so the workers are left to stop on their own (20-30 ms on
     // the 2-vCPU VM). After a failure, a worker may still be writing to the caller's files: wait.
     // Workers the caller started are the caller's to close.
-    if (given === undefined && built) void pool.close().catch(() => undefined);
-    else if (given === undefined) await pool.close();
+    if (given === undefined) {
+      if (built) void pool.close().catch(() => undefined);
+      else await pool.close();
+    }
   }
 }
