@@ -269,6 +269,10 @@ for (const m of HASHING_MODES) {
       // Options that disagree with the workers given, or workers from elsewhere, are refused.
       await assert.rejects(buildLiabilitiesTreeParallel(t, { native: m.native, pool, workers: 3 }), /workers is 3 but the pool given has 2/);
       await assert.rejects(buildLiabilitiesTreeParallel(t, { pool: { size: 2, close: async () => undefined } }), TypeError);
+      if (m.native) await assert.rejects(buildLiabilitiesTreeParallel(t, { native: false, pool }), /native is false but the pool given was started with the native module/);
+      // Without a native option, the pool's module stands for it.
+      const plain = await buildLiabilitiesTreeParallel(t, { pool, random: seeded('pool'), jobSize: 96 });
+      assert.equal(toHex(plain.root), toHex(seeded1.root));
     } finally {
       await pool.close();
     }

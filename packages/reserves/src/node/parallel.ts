@@ -166,7 +166,7 @@ export async function buildLiabilitiesTreeParallel(accounts: AccountTable, optio
   if (given !== undefined) {
     if (!(given instanceof Pool)) throw new TypeError('pool must come from startHashingWorkers()');
     if (options.workers !== undefined && Math.max(1, options.workers) !== given.size) throw new RangeError(`workers is ${options.workers} but the pool given has ${given.size}`);
-    if (nativeForWorkers(options.native) !== given.native) throw new RangeError('the pool given was started with another native option than this build');
+    if (options.native !== undefined && nativeForWorkers(options.native) !== given.native) throw new RangeError(`native is ${options.native} but the pool given was started ${given.native ? 'with' : 'without'} the native module`);
   }
   const workers = given?.size ?? Math.max(1, options.workers ?? availableParallelism());
   const pool = given ?? new Pool(workers, nativeForWorkers(options.native));
