@@ -127,13 +127,14 @@ export async function run({ values, positionals }: Parsed, io: Io): Promise<numb
     io.stderr.write(`warning: the previous manifest was signed by another key (${previous.signatures.map((s) => s.publicKey.slice(0, 16)).join(', ')}…); customers will see the key change\n`);
   }
 
-  const stream = values.stream === true || (values['in-memory'] !== true && fileSize(io, input) >= streamFromBytes(io.env));
+  const inputBytes = fileSize(io, input);
+  const stream = values.stream === true || (values['in-memory'] !== true && inputBytes >= streamFromBytes(io.env));
   const common = { io, input, format, assets, outDir, output: values.output as string, height, minLeaves, workers, time, label: values.label as string | undefined, previous, secretKey, proofFilesOption: values['proof-files'] as string, json: Boolean(values.json) };
   if (stream) return buildStreamed(common);
 
   const started = performance.now();
   // The hashing workers boot while the file is read, when it may hold enough accounts to use them.
-  const hashingWorkers = workers !== 0 && fileSize(io, input) >= PARALLEL_FROM * MIN_ROW_BYTES ? startHashingWorkers(workers !== undefined ? { workers } : {}) : undefined;
+  const hashingWorkers = workers !== 0 && inputBytes >= PARALLEL_FROM * MIN_ROW_BYTES ? startHashingWorkers(workers !== undefined ? { workers } : {}) : undefined;
   try {
     return await buildInMemory(common, started, hashingWorkers);
   } finally {
